@@ -1,0 +1,36 @@
+"""``econ-baselines``: one command line for every baseline.
+
+Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args)``;
+modules are imported only when their subcommand is used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "train": ("baselines.mappo.cli", "train PPO or MAPPO on a Stackelberg POMDP env"),
+    "bilevel": ("baselines.bilevel.cli", "optimize AMA parameters (grid, zeroth-order, soft LP)"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``econ-baselines``."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="econ-baselines", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    if argv and argv[0] in SUBCOMMANDS:
+        module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
+        module.add_arguments(sub.add_parser(argv[0], help=SUBCOMMANDS[argv[0]][1]))
+    else:
+        for name, (_, help_text) in SUBCOMMANDS.items():
+            sub.add_parser(name, help=help_text)
+    args = parser.parse_args(argv)
+    module = importlib.import_module(SUBCOMMANDS[args.command][0])
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

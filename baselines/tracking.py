@@ -1,0 +1,70 @@
+"""Run tracking shared by every baseline and the leaderboards: W&B runs (offline by default),
+run names, and the provenance (package version, git commit) stored with every result."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+
+def git_commit(repo: Path | None = None) -> str | None:
+    """The current git commit of ``repo`` (default: this checkout), or ``None`` outside git."""
+    where = repo or Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def package_version() -> str:
+    """The installed version of the ``econ-envs`` distribution (``"unknown"`` if not installed)."""
+    try:
+        return metadata.version("econ-envs")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def run_name(env_id: str, algo: str, seed: int) -> str:
+    """W&B run name ``{env}__{algo}__{seed}__{unix time}`` (the env id without its namespace)."""
+    return f"{env_id.split('/')[-1]}__{algo}__{seed}__{int(time.time())}"
+
+
+def wandb_mode() -> str:
+    """``WANDB_MODE`` if the user set it, else ``"offline"``: our machines have no internet."""
+    return os.environ.get("WANDB_MODE", "offline")
+
+
+def init_wandb(
+    project: str,
+    name: str,
+    config: dict[str, Any],
+    *,
+    group: str | None = None,
+    job_type: str | None = None,
+    directory: Path | str = ".",
+) -> Any:
+    """Start a W&B run (offline unless the user configured W&B) with provenance in its config.
+
+    Runs are written under ``<directory>/wandb/``; ``wandb sync`` uploads offline runs later.
+    """
+    import wandb  # lazy: tracking is optional for the envs
+
+    full_config = {"git_commit": git_commit(), "package_version": package_version(), **config}
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return wandb.init(
+        project=project,
+        name=name,
+        config=full_config,
+        group=group,
+        job_type=job_type,
+        dir=str(directory),
+        mode=wandb_mode(),
+        reinit="finish_previous",
+    )

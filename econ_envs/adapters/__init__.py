@@ -1,0 +1,1 @@
+"""Thin adapters from the batched Stackelberg engine to gymnasium and PettingZoo APIs."""

@@ -1,0 +1,103 @@
+"""The gymnasium single environment of a Stackelberg POMDP: a batch of one."""
+
+from __future__ import annotations
+
+from typing import Any, SupportsFloat
+
+import gymnasium as gym
+import numpy as np
+
+from econ_envs.adapters.common import EpisodeOptions, build, observation_space
+from econ_envs.random import key_from_seed
+from econ_envs.stackelberg import PHASE_NAMES
+
+_ROW = np.zeros(1, np.intp)
+
+
+class StackelbergEnv(gym.Env[Any, Any]):
+    """A Stackelberg POMDP (SPEC §1.3) over the base game ``game``.
+
+    Args:
+        game: a key of :data:`econ_envs.games.GAMES` (``"MSPM"``, ``"NormalForm"``, ...).
+        dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state:
+            see :class:`econ_envs.adapters.common.EpisodeOptions`.
+        render_mode: ``None`` or ``"ansi"``.
+        **game_params: the game's own keywords (e.g. ``n_types=4`` for MSPM).
+
+    ``info`` always holds ``phase`` and the privileged ``state``; when a play ends,
+    ``leader_utility`` and ``follower_utilities``; when the episode ends, ``follower_strategies``
+    (follower x type -> message), ``equilibrium_regret`` and ``optimal_value`` where known.
+    Seeding: ``reset(seed=s)`` starts the counter-based stream of seed ``s``; ``reset()``
+    continues the stream, so an episode sequence is reproducible from the first seed.
+    """
+
+    metadata = {"render_modes": ["ansi"]}
+
+    def __init__(
+        self,
+        game: str,
+        dynamics: str = "mw",
+        dynamics_kwargs: dict[str, Any] | None = None,
+        response_iterations: int | None = None,
+        reward_plays: int | None = None,
+        privileged_state: bool = False,
+        render_mode: str | None = None,
+        **game_params: Any,
+    ):
+        options = EpisodeOptions(dynamics, dynamics_kwargs, response_iterations, reward_plays,
+                                 privileged_state)
+        self.game, self.episodes = build(game, 1, options, game_params)
+        self.privileged_state = bool(privileged_state)
+        self.observation_space = observation_space(self.episodes, self.privileged_state)
+        self.action_space = self.game.spec.action_space
+        if render_mode not in (None, "ansi"):
+            raise ValueError(f"render_mode must be None or 'ansi', got {render_mode!r}")
+        self.render_mode = render_mode
+        self._seeded = False
+        self._terminated = False
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        keys = None
+        if seed is not None:
+            keys = np.array([key_from_seed(seed)])
+        elif not self._seeded:
+            keys = np.array([key_from_seed(int(self.np_random.integers(2**63)))])
+        self._seeded = True
+        self._terminated = False
+        self.episodes.reset(_ROW, keys)
+        return self._observation(), {"phase": "response", "state": self.episodes.state[0].copy()}
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        if self._terminated:
+            raise RuntimeError("the episode is over: call reset() before step()")
+        result = self.episodes.step(np.asarray(action)[None])
+        episodes = self.episodes
+        info: dict[str, Any] = {
+            "phase": str(PHASE_NAMES[result.phase[0]]), "state": episodes.state[0].copy()
+        }
+        if result.play_ended[0]:
+            info["leader_utility"] = float(result.leader_utility[0])
+            info["follower_utilities"] = result.follower_utilities[0].copy()
+        terminated = bool(result.terminated[0])
+        if terminated:
+            self._terminated = True
+            info["follower_strategies"] = episodes.final_strategies[0].copy()
+            info["equilibrium_regret"] = float(episodes.regret[0])
+            if self.game.spec.optimal_value is not None:
+                info["optimal_value"] = self.game.spec.optimal_value
+        return self._observation(), float(result.reward[0]), terminated, False, info
+
+    def _observation(self) -> Any:
+        observation = self.episodes.observe()[0]
+        if self.privileged_state:
+            return {"observation": observation, "state": self.episodes.state[0].copy()}
+        return observation
+
+    def render(self) -> str | None:
+        if self.render_mode != "ansi":
+            return None
+        e = self.episodes
+        phase = PHASE_NAMES[e.phase[0]]
+        return (f"{self.game.spec.name} | phase={phase} iteration={e.iteration[0]}/"
+                f"{e.response_iterations} play={e.play[0]} | observation={e.observe()[0]}")

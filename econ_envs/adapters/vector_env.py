@@ -1,0 +1,123 @@
+"""The native gymnasium vector environment of a Stackelberg POMDP: one batched engine, no copies.
+
+Sub-environment ``i`` behaves exactly like a single env seeded with ``seed + i`` and given the
+same actions. Finished episodes reset within the same step (``AutoresetMode.SAME_STEP``): the
+returned observation starts the next episode, and ``info["final_obs"]`` / ``info["final_info"]``
+hold the last observation and info of the finished one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from econ_envs.adapters.common import EpisodeOptions, build, observation_space
+from econ_envs.random import key_from_seed
+from econ_envs.stackelberg import PHASE_NAMES
+
+
+class StackelbergVectorEnv(VectorEnv):
+    """``num_envs`` Stackelberg POMDP episodes stepped together (keywords as
+    :class:`econ_envs.adapters.gym_env.StackelbergEnv`)."""
+
+    metadata = {"autoreset_mode": AutoresetMode.SAME_STEP, "render_modes": []}
+
+    def __init__(
+        self,
+        game: str,
+        num_envs: int = 1,
+        dynamics: str = "mw",
+        dynamics_kwargs: dict[str, Any] | None = None,
+        response_iterations: int | None = None,
+        reward_plays: int | None = None,
+        privileged_state: bool = False,
+        render_mode: str | None = None,
+        **game_params: Any,
+    ):
+        if render_mode is not None:
+            raise ValueError(f"render_mode must be None for the vector env, got {render_mode!r}")
+        options = EpisodeOptions(dynamics, dynamics_kwargs, response_iterations, reward_plays,
+                                 privileged_state)
+        self.game, self.episodes = build(game, num_envs, options, game_params)
+        self.num_envs = num_envs
+        self.privileged_state = bool(privileged_state)
+        self.single_observation_space = observation_space(self.episodes, self.privileged_state)
+        self.single_action_space = self.game.spec.action_space
+        self.observation_space = batch_space(self.single_observation_space, num_envs)
+        self.action_space = batch_space(self.single_action_space, num_envs)
+        self._all = np.arange(num_envs)
+        self._everyone = np.ones(num_envs, bool)
+        self._everyone.flags.writeable = False
+
+    def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        if seed is None:
+            seeds = self.np_random.integers(2**63, size=self.num_envs).tolist()
+        elif isinstance(seed, int):
+            seeds = [seed + i for i in range(self.num_envs)]
+        else:
+            if len(seed) != self.num_envs:
+                raise ValueError(f"seed must be an int or {self.num_envs} ints, got {len(seed)}")
+            seeds = list(seed)
+        self.episodes.reset(self._all, np.array([key_from_seed(s) for s in seeds], np.uint64))
+        info = {"phase": PHASE_NAMES[self.episodes.phase], "_phase": self._everyone,
+                "state": self.episodes.state.copy(), "_state": self._everyone}
+        return self._observation(self.episodes.observe()), info
+
+    def step(self, actions: Any):
+        episodes = self.episodes
+        result = episodes.step(actions)
+        observation = episodes.observe()
+        ended = result.play_ended
+        info: dict[str, Any] = {
+            "phase": PHASE_NAMES[result.phase], "_phase": self._everyone,
+            "leader_utility": np.where(ended, result.leader_utility, 0.0), "_leader_utility": ended,
+            "follower_utilities": np.where(ended[:, None], result.follower_utilities, 0.0),
+            "_follower_utilities": ended,
+        }
+        done = np.flatnonzero(result.terminated)
+        if done.size:
+            info["final_obs"], info["_final_obs"] = self._final_observations(observation, done)
+            info["final_info"] = self._final_info(info, done, result.terminated)
+            info["_final_info"] = result.terminated
+            episodes.reset(done)
+            observation = episodes.observe()
+        info["state"], info["_state"] = episodes.state.copy(), self._everyone
+        return (self._observation(observation), result.reward, result.terminated,
+                np.zeros(self.num_envs, bool), info)
+
+    def _observation(self, observation: np.ndarray) -> Any:
+        if self.privileged_state:
+            return {"observation": observation, "state": self.episodes.state.copy()}
+        return observation
+
+    def _final_observations(self, observation: np.ndarray, done: np.ndarray):
+        finals = np.full(self.num_envs, None, dtype=object)
+        for row in done:
+            obs = observation[row].copy()
+            if self.privileged_state:
+                obs = {"observation": obs, "state": self.episodes.state[row].copy()}
+            finals[row] = obs
+        mask = np.zeros(self.num_envs, bool)
+        mask[done] = True
+        return finals, mask
+
+    def _final_info(self, info: dict[str, Any], done: np.ndarray, mask: np.ndarray
+                    ) -> dict[str, Any]:
+        episodes = self.episodes
+        final = {key: value for key, value in info.items() if not key.startswith("final")}
+        final["state"], final["_state"] = episodes.state.copy(), self._everyone
+        final["follower_strategies"] = np.where(
+            mask[:, None, None], episodes.final_strategies, -1)
+        final["_follower_strategies"] = mask
+        final["equilibrium_regret"] = np.where(mask, episodes.regret, 0.0)
+        final["_equilibrium_regret"] = mask
+        if self.game.spec.optimal_value is not None:
+            final["optimal_value"] = np.full(self.num_envs, self.game.spec.optimal_value)
+            final["_optimal_value"] = mask
+        return final
+
+

@@ -1,0 +1,113 @@
+"""The interface of follower dynamics (SPEC §1.2).
+
+A dynamics object owns the learning state of the followers of a batch of Stackelberg episodes
+and answers three questions, for any subset of rows of that batch:
+
+- :meth:`FollowerDynamics.propose`: the type profile of the next iteration and the plays
+  (message profiles) it needs;
+- :meth:`FollowerDynamics.update`: learn from the followers' utilities in those plays;
+- :meth:`FollowerDynamics.finalize`: the deterministic type -> message map the followers use
+  once the response phase is over.
+
+Dynamics never touch a game: they see only its declared sizes and type distribution, and the
+utilities the Stackelberg POMDP hands them.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+from numpy.typing import NDArray
+
+from econ_envs.games.base import GameSpec
+from econ_envs.games.types import TypeDistribution
+from econ_envs.random import StreamBatch
+
+
+class FollowerDynamics(ABC):
+    """Learning state of the followers of ``batch`` episodes.
+
+    Args:
+        spec: the game's declaration (sizes of type and message sets).
+        types: the game's type distribution.
+        batch: number of independent episodes.
+    """
+
+    #: number of plays one iteration asks for
+    plays_per_iteration: int
+
+    def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
+        self.spec = spec
+        self.types = types
+        self.batch = batch
+        self.n = spec.n_followers
+        self.max_types = max(spec.n_types)
+        self.max_messages = max(spec.n_messages)
+        #: (n, max_messages): which padded message slots exist
+        self.valid_messages = np.arange(self.max_messages) < np.array(spec.n_messages)[:, None]
+
+    def iterations(self, requested: int | None) -> int:
+        """Response-phase iterations to run: ``requested``, or the game's default if ``None``."""
+        return self.spec.response_iterations if requested is None else requested
+
+    @abstractmethod
+    def reset(self, rows: NDArray[np.intp]) -> None:
+        """Fresh learners for the episodes in ``rows`` (start of a Stackelberg episode)."""
+
+    @abstractmethod
+    def propose(
+        self, rows: NDArray[np.intp], rng: StreamBatch
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Types (k, n) and plays (k, plays_per_iteration, n) of the next iteration of ``rows``."""
+
+    @abstractmethod
+    def update(
+        self, rows: NDArray[np.intp], types: NDArray[np.intp], plays: NDArray[np.intp],
+        utilities: NDArray[np.float64],
+    ) -> None:
+        """Learn from the followers' utilities (k, plays_per_iteration, n) of the proposed plays."""
+
+    @abstractmethod
+    def strategies(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Current mixed strategies (k, n, max_types, max_messages), rows summing to 1."""
+
+    @abstractmethod
+    def finalize(self, rows: NDArray[np.intp], rng: StreamBatch) -> NDArray[np.intp]:
+        """The final deterministic strategies (k, n, max_types) of ``rows``."""
+
+    @abstractmethod
+    def empirical_regret(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """The followers' regret over the response phase so far, (k,) (SPEC §1.3)."""
+
+
+class UnilateralDeviations:
+    """The plays of a full-information iteration: every follower ``i`` and every message ``a``
+    of ``i`` against the others' base messages, ``(a, base_-i)``; ``sum_i M_i`` plays."""
+
+    def __init__(self, n_messages: tuple[int, ...]):
+        self.follower = np.concatenate([np.full(m, i) for i, m in enumerate(n_messages)])
+        self.message = np.concatenate([np.arange(m) for m in n_messages])
+        self.count = len(self.follower)
+        max_m = max(n_messages)
+        offsets = np.cumsum((0, *n_messages[:-1]))
+        slot = np.minimum(np.arange(max_m), np.array(n_messages)[:, None] - 1)
+        #: (n, max_messages): which play holds follower i's deviation to message a
+        self.play_of = offsets[:, None] + slot
+
+    def plays(self, base: NDArray[np.intp]) -> NDArray[np.intp]:
+        """Plays (k, count, n) around base message profiles (k, n)."""
+        plays = np.repeat(base[:, None, :], self.count, axis=1)
+        plays[:, np.arange(self.count), self.follower] = self.message
+        return plays
+
+    def deviation_utilities(self, utilities: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Each follower's utility for each of its messages: (k, n, max_messages) from the
+        utilities (k, count, n) of :meth:`plays` (padding slots repeat the last message)."""
+        return utilities[:, self.play_of, np.arange(self.play_of.shape[0])[:, None]]
+
+
+def masked_softmax(log_weights: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Softmax over the last axis; ``-inf`` entries get probability 0."""
+    shifted = np.exp(log_weights - log_weights.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)

@@ -1,0 +1,149 @@
+"""The interface every Stackelberg base game implements, once, over a batch of plays.
+
+A *play* (SPEC §1.1): draw a type profile; every follower sends its message; then the leader acts
+for up to ``horizon`` steps, observing only the public state; then each side gets a utility.
+A game holds the rules only. Who draws types, which messages are played and how followers learn
+belong to :mod:`econ_envs.followers` and :mod:`econ_envs.stackelberg`.
+
+Play state is a small mutable object of arrays with a leading batch axis, owned by the caller:
+``start`` writes the given rows, ``step`` advances every row by one leader step and leaves
+finished plays unchanged.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from numpy.typing import NDArray
+
+from econ_envs.games.types import TypeDistribution
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    """What a game declares about itself; adapters and algorithms read only this.
+
+    Attributes:
+        name: the game's class name.
+        n_types: number of types of each follower (its length is the number of followers).
+        n_messages: number of messages of each follower.
+        horizon: the most leader steps in one play.
+        observation_space: the leader's observation of one play.
+        action_space: the leader's action at one step.
+        n_observations: number of distinct leader observations (rows of a policy table).
+        leader_utility_range: bounds of the leader's utility in one play.
+        follower_utility_range: bounds of any follower's utility in one play.
+        optimal_value: the best achievable expected leader utility, where known exactly.
+        response_iterations: default number of follower-learning iterations per episode.
+        reward_plays: default number of plays the leader is paid for per episode.
+    """
+
+    name: str
+    n_types: tuple[int, ...]
+    n_messages: tuple[int, ...]
+    horizon: int
+    observation_space: gym.spaces.Box
+    action_space: gym.Space[Any]
+    n_observations: int
+    leader_utility_range: tuple[float, float]
+    follower_utility_range: tuple[float, float]
+    optimal_value: float | None
+    response_iterations: int
+    reward_plays: int
+
+    @property
+    def n_followers(self) -> int:
+        """Number of followers."""
+        return len(self.n_types)
+
+
+class StackelbergGame(ABC):
+    """Base class of the batched base games of the Stackelberg POMDP family."""
+
+    spec: GameSpec
+    types: TypeDistribution
+
+    @abstractmethod
+    def new_plays(self, batch: int) -> Any:
+        """Allocate the state of ``batch`` plays (contents undefined until :meth:`start`)."""
+
+    @abstractmethod
+    def start(
+        self, plays: Any, rows: NDArray[np.intp], types: NDArray[np.intp],
+        messages: NDArray[np.intp],
+    ) -> None:
+        """Begin new plays in ``rows`` with type profiles and message profiles of shape (k, n)."""
+
+    @abstractmethod
+    def step(self, plays: Any, action: NDArray[Any]) -> NDArray[np.bool_]:
+        """Apply one leader action per row (batch-first, already checked); return which plays
+        are finished. Rows already finished are left unchanged."""
+
+    @abstractmethod
+    def observe(self, plays: Any) -> NDArray[np.float32]:
+        """The leader's observation of every play, shape (batch, *observation_space.shape)."""
+
+    @abstractmethod
+    def observation_index(self, plays: Any) -> NDArray[np.intp]:
+        """The policy-table row of every play's current observation, in [0, n_observations)."""
+
+    @abstractmethod
+    def utilities(
+        self, plays: Any, rows: NDArray[np.intp]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Utilities of finished plays in ``rows``: leader (k,) and followers (k, n)."""
+
+    @abstractmethod
+    def describe_observation(self, index: int) -> dict[str, Any]:
+        """A readable description of policy-table row ``index`` (for JSON tables and docs)."""
+
+    def check_action(self, action: Any) -> NDArray[Any]:
+        """``action`` as a batch-first array after checking it lies in the action space.
+
+        Raises:
+            ValueError: naming ``action`` and the allowed values, for NaN, infinite,
+                out-of-range, non-integer (discrete spaces) or wrongly shaped actions.
+        """
+        return check_batch_action(self.spec.action_space, action)
+
+
+def check_batch_action(space: gym.Space[Any], action: Any) -> NDArray[Any]:
+    """Check a batch of actions against one env's ``space`` (see :meth:`check_action`)."""
+    a = np.asarray(action)
+    shape = space.shape or ()
+    if a.shape[1:] != shape or a.ndim != len(shape) + 1:
+        raise ValueError(f"action must have shape (batch, *{shape}), got {a.shape}")
+    if isinstance(space, gym.spaces.Box):
+        if a.dtype.kind not in "fiu":
+            raise ValueError(f"action must be numeric for {space}, got dtype {a.dtype}")
+        if not np.isfinite(a).all():
+            raise ValueError(f"action must be finite (no NaN or inf) for {space}, got {a}")
+        if (a < space.low).any() or (a > space.high).any():
+            raise ValueError(
+                f"action must lie in [{space.low.tolist()}, {space.high.tolist()}], got {a.tolist()}"
+            )
+        return a
+    high = space.n - 1 if isinstance(space, gym.spaces.Discrete) else space.nvec - 1
+    if a.dtype.kind not in "iu":
+        if a.dtype.kind != "f" or not np.isfinite(a).all() or (a != np.round(a)).any():
+            raise ValueError(f"action must hold integers for {space}, got {a.tolist()}")
+        a = a.astype(np.int64)
+    if (a < 0).any() or (a > high).any():
+        raise ValueError(f"action must hold integers in [0, {np.asarray(high).tolist()}] for {space}, "
+                         f"got {a.tolist()}")
+    return a
+
+
+def one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float32]:
+    """One-hot rows (..., size) of integer ``index``."""
+    return (index[..., None] == np.arange(size)).astype(np.float32)
+
+
+def mixed_radix(digits: NDArray[np.intp], bases: tuple[int, ...]) -> NDArray[np.intp]:
+    """Integers from their digits (..., d) in mixed radix ``bases`` (first digit most significant)."""
+    weights = np.cumprod((1, *bases[:0:-1]))[::-1]
+    return digits @ weights

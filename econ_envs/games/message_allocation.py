@@ -1,0 +1,82 @@
+"""Allocation from cheap talk: a follower tells the leader which item it wants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from numpy.typing import NDArray
+
+from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
+from econ_envs.games.types import TypeDistribution
+from econ_envs.validation import check_positive_int
+
+
+@dataclass
+class MessageAllocationPlays:
+    """Batched play state: wanted item, message, allocated item (-1 before the leader acts)."""
+
+    wanted: NDArray[np.intp]
+    message: NDArray[np.intp]
+    item: NDArray[np.intp]
+
+
+class MessageAllocation(StackelbergGame):
+    """One follower wants one of ``n_items`` items (uniform); it sends one of ``n_messages``
+    messages; the leader sees the message and allocates one item. Both get 1 if the item is the
+    wanted one, else 0. Optimum ``min(n_messages, n_items) / n_items``.
+
+    Args:
+        n_items: number of items (follower types).
+        n_messages: number of messages.
+
+    Leader observation: one-hot message. Default episode: 33 response iterations, 30 reward plays.
+    """
+
+    def __init__(self, n_items: int = 3, n_messages: int = 3):
+        self.n_items = check_positive_int("n_items", n_items)
+        self.n_messages = check_positive_int("n_messages", n_messages)
+        self.types = TypeDistribution((self.n_items,))
+        self.spec = GameSpec(
+            name="MessageAllocation",
+            n_types=(self.n_items,),
+            n_messages=(self.n_messages,),
+            horizon=1,
+            observation_space=gym.spaces.Box(0.0, 1.0, (self.n_messages,), np.float32),
+            action_space=gym.spaces.Discrete(self.n_items),
+            n_observations=self.n_messages,
+            leader_utility_range=(0.0, 1.0),
+            follower_utility_range=(0.0, 1.0),
+            optimal_value=min(self.n_messages, self.n_items) / self.n_items,
+            response_iterations=33,
+            reward_plays=30,
+        )
+
+    def new_plays(self, batch: int) -> MessageAllocationPlays:
+        return MessageAllocationPlays(
+            np.zeros(batch, np.intp), np.zeros(batch, np.intp), np.full(batch, -1, np.intp)
+        )
+
+    def start(self, plays, rows, types, messages) -> None:
+        plays.wanted[rows] = types[:, 0]
+        plays.message[rows] = messages[:, 0]
+        plays.item[rows] = -1
+
+    def step(self, plays, action) -> NDArray[np.bool_]:
+        plays.item = np.where(plays.item < 0, action, plays.item)
+        return np.ones(plays.item.shape[0], bool)
+
+    def observe(self, plays) -> NDArray[np.float32]:
+        return one_hot(plays.message, self.n_messages)
+
+    def observation_index(self, plays) -> NDArray[np.intp]:
+        return plays.message.copy()
+
+    def utilities(self, plays, rows):
+        hit = (plays.item[rows] == plays.wanted[rows]).astype(np.float64)
+        return hit, hit[:, None]
+
+    def describe_observation(self, index: int) -> dict[str, Any]:
+        return {"index": index, "message": index}

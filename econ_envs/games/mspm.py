@@ -1,0 +1,239 @@
+"""Message sequential price mechanism (MSPM): followers send messages, then the leader visits
+agents one at a time and posts a price for every unsold item."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix, one_hot
+from econ_envs.games.types import TypeDistribution
+from econ_envs.validation import check_choice, check_finite, check_positive_int
+
+OBJECTIVES = ("welfare_loss", "welfare", "revenue")
+
+#: the published example of Agrawal et al., values scaled by 1/2.5 (SPEC §1.4)
+PRESETS: dict[str, dict[str, Any]] = {
+    "agrawal": {
+        "n_agents": 2,
+        "n_items": 1,
+        "n_messages": 2,
+        "type_values": [[0.2, 1.0], [0.0, 0.4]],
+        "type_probs": [[0.8, 0.2], [0.5, 0.5]],
+    },
+}
+
+#: (n_agents, n_items, n_types, n_messages) settings whose optimal welfare loss is published
+_KNOWN_ZERO_LOSS = {(2, 1, 3, 2), (2, 1, 4, 2)}
+
+
+@dataclass
+class MSPMPlays:
+    """Batched play state of MSPM."""
+
+    values: NDArray[np.float64]  # (B, n, m) each agent's value for each item
+    messages: NDArray[np.intp]  # (B, n)
+    visited: NDArray[np.bool_]  # (B, n)
+    sold: NDArray[np.bool_]  # (B, m)
+    follower_utility: NDArray[np.float64]  # (B, n)
+    welfare: NDArray[np.float64]  # (B,)
+    revenue: NDArray[np.float64]  # (B,)
+    finished: NDArray[np.bool_]  # (B,)
+    batch_index: NDArray[np.intp]  # (B,) = arange(B)
+
+
+class MSPM(StackelbergGame):
+    """Message sequential price mechanism with additive values (SPEC §1.4).
+
+    Round 0: every follower sends a message. Then at each leader step the leader picks an
+    unvisited agent (the highest of its scores among unvisited agents, ties to the lowest index)
+    and posts a price for every unsold item; the agent buys every unsold item with
+    value - price >= 0 and pays the prices. The play ends when every agent has been visited or
+    every item is sold.
+
+    Args:
+        n_agents: number of followers.
+        n_items: number of items (additive values, one value per item).
+        n_types: values per item, each uniform on ``linspace(0, 1, n_types)``; an agent's type is
+            its vector of item values, so it has ``n_types ** n_items`` types. Default 3.
+        n_messages: messages per agent.
+        objective: ``"welfare_loss"`` (welfare minus the best welfare for the drawn types, <= 0;
+            the published objective), ``"welfare"`` or ``"revenue"``.
+        max_price: upper bound of posted prices.
+        type_values: optional explicit values, shape (n_agents, K) for one item or
+            (n_agents, K, n_items); replaces the uniform grid.
+        type_probs: optional per-agent type marginals; ``joint_type_probs``: a joint table.
+        preset: ``"agrawal"``: the published 2-agent, 1-item, 2-message example.
+
+    Leader observation: one-hot messages of every agent, which agents are visited, which items
+    are sold. Leader action: one score per agent in [0, 1], then one price per item in
+    [0, max_price]. Default episode: 250 response iterations, 100 reward plays.
+    """
+
+    def __init__(
+        self,
+        n_agents: int = 2,
+        n_items: int = 1,
+        n_types: int | None = None,
+        n_messages: int = 2,
+        objective: str = "welfare_loss",
+        max_price: float = 1.0,
+        type_values: ArrayLike | None = None,
+        type_probs: ArrayLike | None = None,
+        joint_type_probs: ArrayLike | None = None,
+        preset: str | None = None,
+    ):
+        if preset is not None:
+            overrides = PRESETS[check_choice("preset", preset, PRESETS)]
+            n_agents, n_items, n_messages = (
+                overrides["n_agents"], overrides["n_items"], overrides["n_messages"]
+            )
+            type_values, type_probs = overrides["type_values"], overrides["type_probs"]
+        self.n_agents = check_positive_int("n_agents", n_agents)
+        self.n_items = check_positive_int("n_items", n_items)
+        self.n_messages = check_positive_int("n_messages", n_messages)
+        self.objective = check_choice("objective", objective, OBJECTIVES)
+        self.max_price = check_finite("max_price", max_price)
+        if self.max_price <= 0:
+            raise ValueError(f"max_price must be > 0, got {max_price!r}")
+        self.type_values = self._type_values(n_types, type_values)
+        n_type = self.type_values.shape[1]
+        self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
+        self._visit_bits = 2 ** np.arange(self.n_agents)
+        self._sold_bits = 2 ** np.arange(self.n_items)
+        top = float(self.type_values.max())
+        n, m = self.n_agents, self.n_items
+        leader_range = {
+            "welfare_loss": (-m * top, 0.0),
+            "welfare": (0.0, m * top),
+            "revenue": (0.0, m * min(top, self.max_price)),
+        }[self.objective]
+        grid_setting = (n, m, n_types or 3, self.n_messages)
+        known = type_values is None and preset is None and grid_setting in _KNOWN_ZERO_LOSS
+        self.spec = GameSpec(
+            name="MSPM",
+            n_types=(n_type,) * n,
+            n_messages=(self.n_messages,) * n,
+            horizon=n,
+            observation_space=gym.spaces.Box(0.0, 1.0, (n * self.n_messages + n + m,), np.float32),
+            action_space=gym.spaces.Box(
+                np.array([0.0] * n + [0.0] * m, np.float32),
+                np.array([1.0] * n + [self.max_price] * m, np.float32),
+            ),
+            n_observations=self.n_messages**n * 2 ** (n + m),
+            leader_utility_range=leader_range,
+            follower_utility_range=(0.0, m * top),
+            optimal_value=0.0 if known and self.objective == "welfare_loss" else None,
+            response_iterations=250,
+            reward_plays=100,
+        )
+
+    def _type_values(self, n_types: int | None, type_values: ArrayLike | None) -> NDArray:
+        if type_values is not None:
+            if n_types is not None:
+                raise ValueError("give either n_types (uniform grid) or type_values, not both")
+            table = np.asarray(type_values, dtype=np.float64)
+            if table.ndim == 2:
+                table = table[:, :, None]
+            if table.ndim != 3 or table.shape[0] != self.n_agents or table.shape[2] != self.n_items:
+                raise ValueError(
+                    f"type_values must have shape (n_agents={self.n_agents}, K) or "
+                    f"(n_agents, K, n_items={self.n_items}), got {np.shape(type_values)}"
+                )
+            if not np.isfinite(table).all() or (table < 0).any():
+                raise ValueError("type_values must be finite and non-negative")
+            return table
+        grid = np.linspace(0.0, 1.0, check_positive_int("n_types", 3 if n_types is None else n_types))
+        per_agent = np.array(list(itertools.product(grid, repeat=self.n_items)))
+        return np.broadcast_to(per_agent, (self.n_agents, *per_agent.shape)).copy()
+
+    def new_plays(self, batch: int) -> MSPMPlays:
+        n, m = self.n_agents, self.n_items
+        return MSPMPlays(
+            values=np.zeros((batch, n, m)),
+            messages=np.zeros((batch, n), np.intp),
+            visited=np.zeros((batch, n), bool),
+            sold=np.zeros((batch, m), bool),
+            follower_utility=np.zeros((batch, n)),
+            welfare=np.zeros(batch),
+            revenue=np.zeros(batch),
+            finished=np.zeros(batch, bool),
+            batch_index=np.arange(batch),
+        )
+
+    def start(self, plays, rows, types, messages) -> None:
+        plays.values[rows] = self.type_values[np.arange(self.n_agents), types]
+        plays.messages[rows] = messages
+        plays.visited[rows] = False
+        plays.sold[rows] = False
+        plays.follower_utility[rows] = 0.0
+        plays.welfare[rows] = 0.0
+        plays.revenue[rows] = 0.0
+        plays.finished[rows] = False
+
+    def step(self, plays, action) -> NDArray[np.bool_]:
+        n = self.n_agents
+        b = plays.batch_index
+        live = ~plays.finished
+        agent = np.argmax(np.where(plays.visited, -np.inf, action[:, :n]), axis=1)
+        prices = action[:, n:].astype(np.float64)
+        values = plays.values[b, agent]
+        buys = (values >= prices) & ~plays.sold & live[:, None]
+        gain = (buys * values).sum(axis=1)
+        paid = (buys * prices).sum(axis=1)
+        plays.follower_utility[b, agent] += gain - paid
+        plays.welfare += gain
+        plays.revenue += paid
+        plays.sold |= buys
+        plays.visited[b, agent] |= live
+        plays.finished = plays.visited.all(axis=1) | plays.sold.all(axis=1)
+        return plays.finished.copy()
+
+    def observe(self, plays) -> NDArray[np.float32]:
+        batch = plays.messages.shape[0]
+        return np.concatenate(
+            [
+                one_hot(plays.messages, self.n_messages).reshape(batch, -1),
+                plays.visited.astype(np.float32),
+                plays.sold.astype(np.float32),
+            ],
+            axis=1,
+        )
+
+    def observation_index(self, plays) -> NDArray[np.intp]:
+        message_index = mixed_radix(plays.messages, self.spec.n_messages)
+        visited_index = plays.visited @ self._visit_bits
+        sold_index = plays.sold @ self._sold_bits
+        return (message_index << (self.n_agents + self.n_items)) + (
+            visited_index << self.n_items
+        ) + sold_index
+
+    def utilities(self, plays, rows):
+        welfare = plays.welfare[rows]
+        if self.objective == "welfare":
+            leader = welfare
+        elif self.objective == "revenue":
+            leader = plays.revenue[rows]
+        else:
+            best = plays.values[rows].max(axis=1).sum(axis=1)
+            leader = welfare - best
+        return leader, plays.follower_utility[rows]
+
+    def describe_observation(self, index: int) -> dict[str, Any]:
+        n, m = self.n_agents, self.n_items
+        sold = [bool(index >> j & 1) for j in range(m)]
+        visited = [bool(index >> (m + i) & 1) for i in range(n)]
+        message_index = index >> (n + m)
+        messages = np.unravel_index(message_index, self.spec.n_messages)
+        return {
+            "index": index,
+            "messages": [int(x) for x in messages],
+            "visited": visited,
+            "sold": sold,
+            "reachable": not (all(visited) or all(sold)),
+        }

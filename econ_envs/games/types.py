@@ -1,0 +1,83 @@
+"""Follower type distributions: independent marginals or a joint probability table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from econ_envs.random import categorical
+from econ_envs.validation import check_positive_int
+
+
+class TypeDistribution:
+    """A distribution over type profiles of ``n`` followers with ``K_i`` types each.
+
+    Args:
+        n_types: the number of types of every follower.
+        type_probs: per-follower marginals (independent types); ``None`` means uniform.
+        joint_type_probs: a joint probability table of shape ``n_types`` (correlated types).
+            At most one of ``type_probs`` and ``joint_type_probs`` may be given. Probabilities
+            must be finite, non-negative and sum to 1 within 1e-9.
+    """
+
+    def __init__(
+        self,
+        n_types: Sequence[int],
+        type_probs: Sequence[ArrayLike] | None = None,
+        joint_type_probs: ArrayLike | None = None,
+    ):
+        self.n_types = tuple(check_positive_int(f"n_types[{i}]", k) for i, k in enumerate(n_types))
+        if type_probs is not None and joint_type_probs is not None:
+            raise ValueError("give at most one of type_probs (marginals) and joint_type_probs")
+        if joint_type_probs is not None:
+            self.joint = np.asarray(joint_type_probs, dtype=np.float64)
+            _check_probabilities("joint_type_probs", self.joint, self.n_types)
+        else:
+            self.joint = _independent(self.n_types, type_probs)
+        grids = np.meshgrid(*[np.arange(k) for k in self.n_types], indexing="ij")
+        #: every type profile, shape (n_profiles, n), in C order of the joint table
+        self.profiles: NDArray[np.intp] = np.stack([g.ravel() for g in grids], axis=1)
+        #: probability of each row of :attr:`profiles`
+        self.profile_probs: NDArray[np.float64] = self.joint.ravel()
+
+    @property
+    def n_followers(self) -> int:
+        """Number of followers."""
+        return len(self.n_types)
+
+    def sample(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
+        """Type profiles (k, n) from uniforms ``u`` of shape (k,)."""
+        return self.profiles[categorical(self.profile_probs, u)]
+
+    def marginal(self, follower: int) -> NDArray[np.float64]:
+        """The marginal type distribution of one follower."""
+        axes = tuple(a for a in range(self.n_followers) if a != follower)
+        return self.joint.sum(axis=axes)
+
+
+def _independent(
+    n_types: tuple[int, ...], type_probs: Sequence[ArrayLike] | None
+) -> NDArray[np.float64]:
+    if type_probs is None:
+        return np.full(n_types, 1.0 / np.prod(n_types))
+    if len(type_probs) != len(n_types):
+        raise ValueError(
+            f"type_probs must hold one marginal per follower ({len(n_types)}), got {len(type_probs)}"
+        )
+    table = np.ones(())
+    for i, (p, k) in enumerate(zip(type_probs, n_types, strict=True)):
+        marginal = np.asarray(p, dtype=np.float64)
+        _check_probabilities(f"type_probs[{i}]", marginal, (k,))
+        table = np.multiply.outer(table, marginal)
+    return table
+
+
+def _check_probabilities(name: str, p: NDArray[np.float64], shape: tuple[int, ...]) -> None:
+    if p.shape != shape:
+        raise ValueError(f"{name} must have shape {shape} (one entry per type), got {p.shape}")
+    if not np.all(np.isfinite(p)) or np.any(p < 0):
+        raise ValueError(f"{name} must hold finite non-negative probabilities, got {p.tolist()}")
+    if abs(p.sum() - 1.0) > 1e-9:
+        raise ValueError(f"{name} must sum to 1, got sum {p.sum():.12g}")

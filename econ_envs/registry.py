@@ -1,0 +1,121 @@
+"""The one table of environments.
+
+Every environment id of the suite is one :class:`EnvEntry` in :data:`ENTRIES`. That table drives
+gymnasium registration (string entry points, so ``gymnasium.spec(id).to_json()`` works), the
+PettingZoo constructors, the README table and the test parametrization. Nothing else lists ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import gymnasium
+
+STACKELBERG = "stackelberg"
+AMA = "ama"
+
+_STACKELBERG_ENV = "econ_envs.adapters.gym_env:StackelbergEnv"
+_STACKELBERG_VECTOR_ENV = "econ_envs.adapters.vector_env:StackelbergVectorEnv"
+_AMA_ENV = "econ_envs.ama.designer_env:DesignerEnv"
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One registered environment id.
+
+    Attributes:
+        id: the gymnasium id, ``econ_envs/<Name>-v<k>``.
+        family: :data:`STACKELBERG` (learning followers) or :data:`AMA` (dynamic affine maximizers).
+        kwargs: the constructor keywords fixed by this id (the game or domain and its preset).
+        summary: one line for the README table.
+        source: where the environment was published.
+    """
+
+    id: str
+    family: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    summary: str = ""
+    source: str = ""
+
+    @property
+    def entry_point(self) -> str:
+        """String entry point of the single environment."""
+        return _STACKELBERG_ENV if self.family == STACKELBERG else _AMA_ENV
+
+    @property
+    def vector_entry_point(self) -> str | None:
+        """String entry point of the native vector environment, if the family has one."""
+        return _STACKELBERG_VECTOR_ENV if self.family == STACKELBERG else None
+
+
+def _stackelberg(env_id: str, game: str, summary: str, **preset: Any) -> EnvEntry:
+    return EnvEntry(
+        env_id, STACKELBERG, MappingProxyType({"game": game, **preset}), summary,
+        "Brero et al., Stackelberg POMDP",
+    )
+
+
+def _ama(env_id: str, domain: str, summary: str, **preset: Any) -> EnvEntry:
+    return EnvEntry(
+        env_id, AMA, MappingProxyType({"domain": domain, **preset}), summary,
+        "Curry et al., dynamic AMA (AAAI 2024)",
+    )
+
+
+ENTRIES: tuple[EnvEntry, ...] = (
+    _stackelberg("econ_envs/NormalForm-v0", "NormalForm",
+                 "Leader commits to a row of any bimatrix game; one learning follower"),
+    _stackelberg("econ_envs/Escape-v0", "NormalForm",
+                 "3x3 'escape' game: the leader must lead the follower out of a local optimum",
+                 preset="escape"),
+    _stackelberg("econ_envs/Maintain-v0", "NormalForm",
+                 "3x3 'maintain' game: pure commitment 0.667, mixed supremum 0.917",
+                 preset="maintain"),
+    _stackelberg("econ_envs/MatrixDesign-v0", "MatrixDesign",
+                 "k-implementation: transfers over the cells of a 2x2 game"),
+    _stackelberg("econ_envs/MessageAllocation-v0", "MessageAllocation",
+                 "Allocate one of n items from a follower's cheap-talk message"),
+    _stackelberg("econ_envs/MSPM-v0", "MSPM",
+                 "Message sequential price mechanism: messages, then agent visits with prices"),
+    _stackelberg("econ_envs/MSPM-Agrawal-v0", "MSPM",
+                 "MSPM, the published 2-agent 1-item example of Agrawal et al.",
+                 preset="agrawal"),
+)
+
+
+def entry(env_id: str) -> EnvEntry:
+    """The registry entry of ``env_id``; raises ``ValueError`` listing the known ids."""
+    for candidate in ENTRIES:
+        if candidate.id == env_id:
+            return candidate
+    known = ", ".join(e.id for e in ENTRIES)
+    raise ValueError(f"env_id={env_id!r} is not an econ_envs id; known ids: {known}")
+
+
+def ids(family: str | None = None) -> tuple[str, ...]:
+    """Every registered id, optionally only those of one family."""
+    return tuple(e.id for e in ENTRIES if family is None or e.family == family)
+
+
+def register_all() -> None:
+    """Register every entry with gymnasium (idempotent)."""
+    for e in ENTRIES:
+        if e.id in gymnasium.registry:
+            continue
+        gymnasium.register(
+            id=e.id,
+            entry_point=e.entry_point,
+            vector_entry_point=e.vector_entry_point,
+            kwargs=dict(e.kwargs),
+            disable_env_checker=False,
+        )
+
+
+def markdown_table() -> str:
+    """The README table of environment ids, generated from :data:`ENTRIES`."""
+    rows = ["| id | family | what it is | source |", "|---|---|---|---|"]
+    rows += [f"| `{e.id}` | {e.family} | {e.summary} | {e.source} |" for e in ENTRIES]
+    return "\n".join(rows)
