@@ -54,9 +54,7 @@ def played_messages(strategies: NDArray[np.intp], types: TypeDistribution) -> ND
     return strategies[:, np.arange(n), types.profiles]
 
 
-def interim_utilities(
-    tensor: OutcomeTensor, strategies: NDArray[np.intp]
-) -> NDArray[np.float64]:
+def interim_utilities(tensor: OutcomeTensor, strategies: NDArray[np.intp]) -> NDArray[np.float64]:
     """Expected utility of every follower, type and message, the others playing ``strategies``.
 
     Args:
@@ -74,7 +72,7 @@ def interim_utilities(
     radix = np.cumprod((1, *m[:0:-1]))[::-1]  # weight of each follower's digit
     alternatives = np.arange(max_m)
     valid = alternatives[None, :] < np.array(m)[:, None]  # (n, Mmax)
-    shift = (np.minimum(alternatives, np.array(m)[:, None] - 1)[None, None] - played[..., None])
+    shift = np.minimum(alternatives, np.array(m)[:, None] - 1)[None, None] - played[..., None]
     index = base[..., None, None] + shift * radix[None, None, :, None]  # (B, TP, n, Mmax)
     batch = np.arange(index.shape[0])[:, None, None, None]
     profile = np.arange(index.shape[1])[None, :, None, None]

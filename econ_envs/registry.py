@@ -53,36 +53,63 @@ class EnvEntry:
 
 def _stackelberg(env_id: str, game: str, summary: str, **preset: Any) -> EnvEntry:
     return EnvEntry(
-        env_id, STACKELBERG, MappingProxyType({"game": game, **preset}), summary,
+        env_id,
+        STACKELBERG,
+        MappingProxyType({"game": game, **preset}),
+        summary,
         "Brero et al., Stackelberg POMDP",
     )
 
 
 def _ama(env_id: str, domain: str, summary: str, **preset: Any) -> EnvEntry:
     return EnvEntry(
-        env_id, AMA, MappingProxyType({"domain": domain, **preset}), summary,
+        env_id,
+        AMA,
+        MappingProxyType({"domain": domain, **preset}),
+        summary,
         "Curry et al., dynamic AMA (AAAI 2024)",
     )
 
 
 ENTRIES: tuple[EnvEntry, ...] = (
-    _stackelberg("econ_envs/NormalForm-v0", "NormalForm",
-                 "Leader commits to a row of any bimatrix game; one learning follower"),
-    _stackelberg("econ_envs/Escape-v0", "NormalForm",
-                 "3x3 'escape' game: the leader must lead the follower out of a local optimum",
-                 preset="escape"),
-    _stackelberg("econ_envs/Maintain-v0", "NormalForm",
-                 "3x3 'maintain' game: pure commitment 0.667, mixed supremum 0.917",
-                 preset="maintain"),
-    _stackelberg("econ_envs/MatrixDesign-v0", "MatrixDesign",
-                 "k-implementation: transfers over the cells of a 2x2 game"),
-    _stackelberg("econ_envs/MessageAllocation-v0", "MessageAllocation",
-                 "Allocate one of n items from a follower's cheap-talk message"),
-    _stackelberg("econ_envs/MSPM-v0", "MSPM",
-                 "Message sequential price mechanism: messages, then agent visits with prices"),
-    _stackelberg("econ_envs/MSPM-Agrawal-v0", "MSPM",
-                 "MSPM, the published 2-agent 1-item example of Agrawal et al.",
-                 preset="agrawal"),
+    _stackelberg(
+        "econ_envs/NormalForm-v0",
+        "NormalForm",
+        "Leader commits to a row of any bimatrix game; one learning follower",
+    ),
+    _stackelberg(
+        "econ_envs/Escape-v0",
+        "NormalForm",
+        "3x3 'escape' game: the leader must lead the follower out of a local optimum",
+        preset="escape",
+    ),
+    _stackelberg(
+        "econ_envs/Maintain-v0",
+        "NormalForm",
+        "3x3 'maintain' game: pure commitment 0.667, mixed supremum 0.917",
+        preset="maintain",
+    ),
+    _stackelberg(
+        "econ_envs/MatrixDesign-v0",
+        "MatrixDesign",
+        "k-implementation: transfers over the cells of a 2x2 game",
+    ),
+    _stackelberg(
+        "econ_envs/MessageAllocation-v0",
+        "MessageAllocation",
+        "Allocate one of n items from a follower's cheap-talk message",
+    ),
+    _stackelberg(
+        "econ_envs/MSPM-v0",
+        "MSPM",
+        "Message sequential price mechanism: messages, then agent visits with prices",
+    ),
+    _stackelberg(
+        "econ_envs/MSPM-Agrawal-v0",
+        "MSPM",
+        "MSPM, the published 2-agent 1-item example of Agrawal et al.",
+        preset="agrawal",
+    ),
 )
 
 

@@ -66,10 +66,13 @@ class StackelbergEpisodes:
         self.batch = check_positive_int("num_envs", batch)
         self.dynamics = make_dynamics(dynamics, spec, game.types, batch, **(dynamics_kwargs or {}))
         if response_iterations is not None and (
-            isinstance(response_iterations, bool) or not isinstance(response_iterations, int)
+            isinstance(response_iterations, bool)
+            or not isinstance(response_iterations, int)
             or response_iterations < 0
         ):
-            raise ValueError(f"response_iterations must be an integer >= 0, got {response_iterations!r}")
+            raise ValueError(
+                f"response_iterations must be an integer >= 0, got {response_iterations!r}"
+            )
         self.response_iterations = self.dynamics.iterations(response_iterations)
         self.reward_plays = check_positive_int(
             "reward_plays", spec.reward_plays if reward_plays is None else reward_plays
@@ -89,8 +92,9 @@ class StackelbergEpisodes:
         self.regret = np.zeros(batch)
         self.leader_utility = np.zeros(batch)
         self.follower_utilities = np.zeros((batch, self.n))
-        self._layout = _StateLayout(self.n, self.max_types, self.max_messages,
-                                    self.plays_per_iteration)
+        self._layout = _StateLayout(
+            self.n, self.max_types, self.max_messages, self.plays_per_iteration
+        )
         self.state = np.zeros((batch, self._layout.size), np.float32)
 
     @property
@@ -131,8 +135,9 @@ class StackelbergEpisodes:
             done = self._end_reward_plays(rows[paid])
             terminated[done] = True
             self._start_plays(rows[~terminated[rows]])
-        return StepResult(reward, terminated, phase, ended, self.leader_utility,
-                          self.follower_utilities)
+        return StepResult(
+            reward, terminated, phase, ended, self.leader_utility, self.follower_utilities
+        )
 
     def observe(self) -> NDArray[np.float32]:
         """The leader's observation of every episode's current play."""
@@ -154,7 +159,9 @@ class StackelbergEpisodes:
         if not complete.size:
             return
         self.dynamics.update(
-            complete, self.iteration_types[complete], self.iteration_plays[complete],
+            complete,
+            self.iteration_types[complete],
+            self.iteration_plays[complete],
             self.iteration_utilities[complete],
         )
         self.iteration[complete] += 1
@@ -182,7 +189,9 @@ class StackelbergEpisodes:
             return
         paid = self.phase[rows] == REWARD
         types = self.iteration_types[rows]
-        messages = self.iteration_plays[rows, np.minimum(self.play[rows], self.plays_per_iteration - 1)]
+        messages = self.iteration_plays[
+            rows, np.minimum(self.play[rows], self.plays_per_iteration - 1)
+        ]
         if paid.any():
             fresh = rows[paid]
             drawn = self.game.types.sample(self.rng.uniform(fresh, 1)[:, 0])
@@ -200,18 +209,24 @@ class StackelbergEpisodes:
             1, self.response_iterations * self.plays_per_iteration
         )
         state[rows, layout.phase] = paid[:, None]
-        state[rows, layout.progress] = np.where(paid, play / self.reward_plays, in_response)[:, None]
+        state[rows, layout.progress] = np.where(paid, play / self.reward_plays, in_response)[
+            :, None
+        ]
         state[rows, layout.types] = (types[..., None] == np.arange(self.max_types)).reshape(
-            len(rows), -1)
-        state[rows, layout.messages] = (messages[..., None] == np.arange(self.max_messages)
-                                        ).reshape(len(rows), -1)
+            len(rows), -1
+        )
+        state[rows, layout.messages] = (
+            messages[..., None] == np.arange(self.max_messages)
+        ).reshape(len(rows), -1)
         state[rows, layout.counterfactual] = (~paid[:, None]) & (
-            play[:, None] == np.arange(self.plays_per_iteration))
+            play[:, None] == np.arange(self.plays_per_iteration)
+        )
 
     def _write_strategies(self, rows: NDArray[np.intp]) -> None:
         if rows.size:
             self.state[rows, self._layout.strategies] = self.dynamics.strategies(rows).reshape(
-                len(rows), -1)
+                len(rows), -1
+            )
 
 
 class _StateLayout:
@@ -219,8 +234,14 @@ class _StateLayout:
     of the current play, one-hot counterfactual play under way, every follower's strategy."""
 
     def __init__(self, n: int, max_types: int, max_messages: int, plays: int):
-        sizes = {"phase": 1, "progress": 1, "types": n * max_types, "messages": n * max_messages,
-                 "counterfactual": plays, "strategies": n * max_types * max_messages}
+        sizes = {
+            "phase": 1,
+            "progress": 1,
+            "types": n * max_types,
+            "messages": n * max_messages,
+            "counterfactual": plays,
+            "strategies": n * max_types * max_messages,
+        }
         start = 0
         for name, size in sizes.items():
             setattr(self, name, slice(start, start + size))

@@ -32,12 +32,17 @@ class EpisodeOptions:
     privileged_state: bool = False
 
 
-def build(game: str, batch: int, options: EpisodeOptions, game_params: dict[str, Any]
-          ) -> tuple[StackelbergGame, StackelbergEpisodes]:
+def build(
+    game: str, batch: int, options: EpisodeOptions, game_params: dict[str, Any]
+) -> tuple[StackelbergGame, StackelbergEpisodes]:
     """The game ``game`` and ``batch`` episodes of it."""
     base = make_game(game, **game_params)
     episodes = StackelbergEpisodes(
-        base, batch, options.dynamics, options.dynamics_kwargs, options.response_iterations,
+        base,
+        batch,
+        options.dynamics,
+        options.dynamics_kwargs,
+        options.response_iterations,
         options.reward_plays,
     )
     return base, episodes
@@ -50,3 +55,21 @@ def observation_space(episodes: StackelbergEpisodes, privileged: bool) -> gym.Sp
         return leader
     state = gym.spaces.Box(0.0, 1.0, (episodes.state_size,), np.float32)
     return gym.spaces.Dict({"observation": leader, "state": state})
+
+
+def split_env_kwargs(
+    env_id: str, kwargs: dict[str, Any]
+) -> tuple[str, EpisodeOptions, dict[str, Any]]:
+    """Split ``gym.make(env_id, **kwargs)`` keywords into the game name, the episode options and
+    the game's own parameters (the registry's preset keywords first, then ``kwargs``)."""
+    from econ_envs.registry import STACKELBERG, entry
+
+    registered = entry(env_id)
+    if registered.family != STACKELBERG:
+        raise ValueError(f"env_id={env_id!r} is not a Stackelberg POMDP env")
+    merged = {**registered.kwargs, **kwargs}
+    game = merged.pop("game")
+    option_names = EpisodeOptions.__dataclass_fields__
+    options = EpisodeOptions(**{k: merged.pop(k) for k in list(merged) if k in option_names})
+    merged.pop("render_mode", None)
+    return game, options, merged

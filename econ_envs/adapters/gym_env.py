@@ -44,8 +44,9 @@ class StackelbergEnv(gym.Env[Any, Any]):
         render_mode: str | None = None,
         **game_params: Any,
     ):
-        options = EpisodeOptions(dynamics, dynamics_kwargs, response_iterations, reward_plays,
-                                 privileged_state)
+        options = EpisodeOptions(
+            dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
+        )
         self.game, self.episodes = build(game, 1, options, game_params)
         self.privileged_state = bool(privileged_state)
         self.observation_space = observation_space(self.episodes, self.privileged_state)
@@ -74,7 +75,8 @@ class StackelbergEnv(gym.Env[Any, Any]):
         result = self.episodes.step(np.asarray(action)[None])
         episodes = self.episodes
         info: dict[str, Any] = {
-            "phase": str(PHASE_NAMES[result.phase[0]]), "state": episodes.state[0].copy()
+            "phase": str(PHASE_NAMES[result.phase[0]]),
+            "state": episodes.state[0].copy(),
         }
         if result.play_ended[0]:
             info["leader_utility"] = float(result.leader_utility[0])
@@ -99,5 +101,7 @@ class StackelbergEnv(gym.Env[Any, Any]):
             return None
         e = self.episodes
         phase = PHASE_NAMES[e.phase[0]]
-        return (f"{self.game.spec.name} | phase={phase} iteration={e.iteration[0]}/"
-                f"{e.response_iterations} play={e.play[0]} | observation={e.observe()[0]}")
+        return (
+            f"{self.game.spec.name} | phase={phase} iteration={e.iteration[0]}/"
+            f"{e.response_iterations} play={e.play[0]} | observation={e.observe()[0]}"
+        )

@@ -39,8 +39,9 @@ class StackelbergVectorEnv(VectorEnv):
     ):
         if render_mode is not None:
             raise ValueError(f"render_mode must be None for the vector env, got {render_mode!r}")
-        options = EpisodeOptions(dynamics, dynamics_kwargs, response_iterations, reward_plays,
-                                 privileged_state)
+        options = EpisodeOptions(
+            dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
+        )
         self.game, self.episodes = build(game, num_envs, options, game_params)
         self.num_envs = num_envs
         self.privileged_state = bool(privileged_state)
@@ -63,8 +64,12 @@ class StackelbergVectorEnv(VectorEnv):
                 raise ValueError(f"seed must be an int or {self.num_envs} ints, got {len(seed)}")
             seeds = list(seed)
         self.episodes.reset(self._all, np.array([key_from_seed(s) for s in seeds], np.uint64))
-        info = {"phase": PHASE_NAMES[self.episodes.phase], "_phase": self._everyone,
-                "state": self.episodes.state.copy(), "_state": self._everyone}
+        info = {
+            "phase": PHASE_NAMES[self.episodes.phase],
+            "_phase": self._everyone,
+            "state": self.episodes.state.copy(),
+            "_state": self._everyone,
+        }
         return self._observation(self.episodes.observe()), info
 
     def step(self, actions: Any):
@@ -73,8 +78,10 @@ class StackelbergVectorEnv(VectorEnv):
         observation = episodes.observe()
         ended = result.play_ended
         info: dict[str, Any] = {
-            "phase": PHASE_NAMES[result.phase], "_phase": self._everyone,
-            "leader_utility": np.where(ended, result.leader_utility, 0.0), "_leader_utility": ended,
+            "phase": PHASE_NAMES[result.phase],
+            "_phase": self._everyone,
+            "leader_utility": np.where(ended, result.leader_utility, 0.0),
+            "_leader_utility": ended,
             "follower_utilities": np.where(ended[:, None], result.follower_utilities, 0.0),
             "_follower_utilities": ended,
         }
@@ -86,8 +93,13 @@ class StackelbergVectorEnv(VectorEnv):
             episodes.reset(done)
             observation = episodes.observe()
         info["state"], info["_state"] = episodes.state.copy(), self._everyone
-        return (self._observation(observation), result.reward, result.terminated,
-                np.zeros(self.num_envs, bool), info)
+        return (
+            self._observation(observation),
+            result.reward,
+            result.terminated,
+            np.zeros(self.num_envs, bool),
+            info,
+        )
 
     def _observation(self, observation: np.ndarray) -> Any:
         if self.privileged_state:
@@ -105,13 +117,13 @@ class StackelbergVectorEnv(VectorEnv):
         mask[done] = True
         return finals, mask
 
-    def _final_info(self, info: dict[str, Any], done: np.ndarray, mask: np.ndarray
-                    ) -> dict[str, Any]:
+    def _final_info(
+        self, info: dict[str, Any], done: np.ndarray, mask: np.ndarray
+    ) -> dict[str, Any]:
         episodes = self.episodes
         final = {key: value for key, value in info.items() if not key.startswith("final")}
         final["state"], final["_state"] = episodes.state.copy(), self._everyone
-        final["follower_strategies"] = np.where(
-            mask[:, None, None], episodes.final_strategies, -1)
+        final["follower_strategies"] = np.where(mask[:, None, None], episodes.final_strategies, -1)
         final["_follower_strategies"] = mask
         final["equilibrium_regret"] = np.where(mask, episodes.regret, 0.0)
         final["_equilibrium_regret"] = mask
@@ -119,5 +131,3 @@ class StackelbergVectorEnv(VectorEnv):
             final["optimal_value"] = np.full(self.num_envs, self.game.spec.optimal_value)
             final["_optimal_value"] = mask
         return final
-
-

@@ -25,7 +25,9 @@ def make_dynamics(
     try:
         return getattr(importlib.import_module(module), cls)(spec, types, batch, **params)
     except TypeError as error:
-        raise ValueError(f"dynamics_kwargs {params} do not fit dynamics={name!r}: {error}") from None
+        raise ValueError(
+            f"dynamics_kwargs {params} do not fit dynamics={name!r}: {error}"
+        ) from None
 
 
 __all__ = ["DYNAMICS", "FollowerDynamics", "make_dynamics"]

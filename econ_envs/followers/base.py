@@ -63,7 +63,10 @@ class FollowerDynamics(ABC):
 
     @abstractmethod
     def update(
-        self, rows: NDArray[np.intp], types: NDArray[np.intp], plays: NDArray[np.intp],
+        self,
+        rows: NDArray[np.intp],
+        types: NDArray[np.intp],
+        plays: NDArray[np.intp],
         utilities: NDArray[np.float64],
     ) -> None:
         """Learn from the followers' utilities (k, plays_per_iteration, n) of the proposed plays."""

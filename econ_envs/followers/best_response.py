@@ -68,15 +68,18 @@ class BestResponse(FollowerDynamics):
 
     def strategies(self, rows):
         uniform = self.valid_messages / self.valid_messages.sum(axis=1, keepdims=True)
-        mixed = np.broadcast_to(uniform[None, :, None, :], (len(rows), *self.final.shape[1:],
-                                                              self.max_messages)).copy()
+        mixed = np.broadcast_to(
+            uniform[None, :, None, :], (len(rows), *self.final.shape[1:], self.max_messages)
+        ).copy()
         chosen = np.arange(self.max_messages) == self.final[rows][..., None]
         return np.where(self.finalized[rows][:, None, None, None], chosen, mixed)
 
     def finalize(self, rows, rng):
         tensor = OutcomeTensor(
-            leader=np.zeros(self.outcomes.shape[:3]), followers=self.outcomes[rows],
-            types=self.types, n_messages=self.spec.n_messages,
+            leader=np.zeros(self.outcomes.shape[:3]),
+            followers=self.outcomes[rows],
+            types=self.types,
+            n_messages=self.spec.n_messages,
         )
         final, regret = best_response_equilibrium(tensor)
         self.final[rows], self.regret[rows], self.finalized[rows] = final, regret, True

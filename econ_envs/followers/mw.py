@@ -29,7 +29,11 @@ class MultiplicativeWeights(FollowerDynamics):
     """
 
     def __init__(
-        self, spec: GameSpec, types: TypeDistribution, batch: int, eps: float = 0.01,
+        self,
+        spec: GameSpec,
+        types: TypeDistribution,
+        batch: int,
+        eps: float = 0.01,
         final: str = "argmax",
     ):
         super().__init__(spec, types, batch)

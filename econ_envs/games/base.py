@@ -73,7 +73,10 @@ class StackelbergGame(ABC):
 
     @abstractmethod
     def start(
-        self, plays: Any, rows: NDArray[np.intp], types: NDArray[np.intp],
+        self,
+        plays: Any,
+        rows: NDArray[np.intp],
+        types: NDArray[np.intp],
         messages: NDArray[np.intp],
     ) -> None:
         """Begin new plays in ``rows`` with type profiles and message profiles of shape (k, n)."""
@@ -133,8 +136,10 @@ def check_batch_action(space: gym.Space[Any], action: Any) -> NDArray[Any]:
             raise ValueError(f"action must hold integers for {space}, got {a.tolist()}")
         a = a.astype(np.int64)
     if (a < 0).any() or (a > high).any():
-        raise ValueError(f"action must hold integers in [0, {np.asarray(high).tolist()}] for {space}, "
-                         f"got {a.tolist()}")
+        raise ValueError(
+            f"action must hold integers in [0, {np.asarray(high).tolist()}] for {space}, "
+            f"got {a.tolist()}"
+        )
     return a
 
 

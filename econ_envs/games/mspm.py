@@ -91,7 +91,9 @@ class MSPM(StackelbergGame):
         if preset is not None:
             overrides = PRESETS[check_choice("preset", preset, PRESETS)]
             n_agents, n_items, n_messages = (
-                overrides["n_agents"], overrides["n_items"], overrides["n_messages"]
+                overrides["n_agents"],
+                overrides["n_items"],
+                overrides["n_messages"],
             )
             type_values, type_probs = overrides["type_values"], overrides["type_probs"]
         self.n_agents = check_positive_int("n_agents", n_agents)
@@ -148,7 +150,9 @@ class MSPM(StackelbergGame):
             if not np.isfinite(table).all() or (table < 0).any():
                 raise ValueError("type_values must be finite and non-negative")
             return table
-        grid = np.linspace(0.0, 1.0, check_positive_int("n_types", 3 if n_types is None else n_types))
+        grid = np.linspace(
+            0.0, 1.0, check_positive_int("n_types", 3 if n_types is None else n_types)
+        )
         per_agent = np.array(list(itertools.product(grid, repeat=self.n_items)))
         return np.broadcast_to(per_agent, (self.n_agents, *per_agent.shape)).copy()
 
@@ -209,9 +213,11 @@ class MSPM(StackelbergGame):
         message_index = mixed_radix(plays.messages, self.spec.n_messages)
         visited_index = plays.visited @ self._visit_bits
         sold_index = plays.sold @ self._sold_bits
-        return (message_index << (self.n_agents + self.n_items)) + (
-            visited_index << self.n_items
-        ) + sold_index
+        return (
+            (message_index << (self.n_agents + self.n_items))
+            + (visited_index << self.n_items)
+            + sold_index
+        )
 
     def utilities(self, plays, rows):
         welfare = plays.welfare[rows]

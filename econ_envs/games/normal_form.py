@@ -18,7 +18,11 @@ MIXED_OPTIMA: dict[str, float] = {"escape": 1.0, "maintain": 27.5 / 30}
 
 #: payoffs[row][col] = (leader, follower), as published
 PRESETS: dict[str, list[list[tuple[float, float]]]] = {
-    "escape": [[(15, 15), (10, 10), (0, 0)], [(10, 10), (10, 10), (0, 0)], [(0, 0), (0, 0), (30, 30)]],
+    "escape": [
+        [(15, 15), (10, 10), (0, 0)],
+        [(10, 10), (10, 10), (0, 0)],
+        [(0, 0), (0, 0), (30, 30)],
+    ],
     "maintain": [[(20, 15), (0, 0), (0, 0)], [(30, 0), (10, 5), (0, 0)], [(0, 0), (0, 0), (5, 10)]],
 }
 
@@ -77,9 +81,13 @@ class NormalForm(StackelbergGame):
             observation_space=gym.spaces.Box(0.0, 0.0, (1,), np.float32),
             action_space=action_space,
             n_observations=1,
-            leader_utility_range=(float(self.leader_payoffs.min()), float(self.leader_payoffs.max())),
+            leader_utility_range=(
+                float(self.leader_payoffs.min()),
+                float(self.leader_payoffs.max()),
+            ),
             follower_utility_range=(
-                float(self.follower_payoffs.min()), float(self.follower_payoffs.max())
+                float(self.follower_payoffs.min()),
+                float(self.follower_payoffs.max()),
             ),
             optimal_value=MIXED_OPTIMA.get(preset or "") if mixed else self.pure_optimum(),
             response_iterations=33,

@@ -1,0 +1,154 @@
+"""Leader policy tables for the Stackelberg games, and their exact evaluation (issue §5).
+
+Every §1 game has finitely many leader observations (``spec.n_observations``). A *policy table*
+maps each of them to an action: an array of shape ``(n_observations, *action_shape)``. With a
+table fixed, a play is a deterministic function of (types, messages), so the whole game is an
+:class:`~econ_envs.equilibrium.OutcomeTensor`; the follower dynamics then run on that tensor
+without stepping the RL loop, using the same random streams as the env. The result agrees with
+stepping ``gym.make(env_id)`` with the same table and seed: same final follower strategies, same
+empirical regret; the leader's value is exact (types enumerated) instead of sampled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from econ_envs.adapters.common import split_env_kwargs
+from econ_envs.equilibrium import (
+    OutcomeTensor,
+    all_message_profiles,
+    equilibrium_regret,
+    leader_value,
+)
+from econ_envs.followers import make_dynamics
+from econ_envs.games import StackelbergGame, make_game
+from econ_envs.random import StreamBatch, key_from_seed
+
+
+@dataclass(frozen=True)
+class TableEvaluation:
+    """The exact evaluation of one policy table under one seed of the follower dynamics.
+
+    Attributes:
+        value: the leader's exact expected utility of the followers' final strategies.
+        regret: exact equilibrium regret of the final strategies (0 = Bayes–Nash equilibrium).
+        empirical_regret: the followers' regret over the response phase, as the env reports it.
+        follower_strategies: final message of every follower type, (n, max_types).
+        optimal_value: the game's known optimum, if any.
+        seed: the seed of the dynamics' random stream.
+    """
+
+    value: float
+    regret: float
+    empirical_regret: float
+    follower_strategies: NDArray[np.intp]
+    optimal_value: float | None
+    seed: int
+
+    @property
+    def optimality_gap(self) -> float | None:
+        """``optimal_value - value`` where the optimum is known."""
+        return None if self.optimal_value is None else self.optimal_value - self.value
+
+
+def game_of(env_id: str, **env_kwargs: Any) -> StackelbergGame:
+    """The base game behind ``gym.make(env_id, **env_kwargs)``."""
+    game, _, params = split_env_kwargs(env_id, env_kwargs)
+    return make_game(game, **params)
+
+
+def describe_observations(env_id: str, **env_kwargs: Any) -> list[dict[str, Any]]:
+    """A readable description of every row of a policy table of ``env_id``."""
+    game = game_of(env_id, **env_kwargs)
+    return [game.describe_observation(i) for i in range(game.spec.n_observations)]
+
+
+def check_table(game: StackelbergGame, actions: ArrayLike) -> NDArray[Any]:
+    """``actions`` as a checked table array; ``ValueError`` names the problem."""
+    table = np.asarray(actions)
+    rows = game.spec.n_observations
+    if table.ndim < 1 or table.shape[0] != rows:
+        raise ValueError(
+            f"table must have one action per leader observation ({rows} rows), "
+            f"got shape {table.shape}"
+        )
+    return game.check_action(table)
+
+
+def outcome_tensor(game: StackelbergGame, actions: ArrayLike) -> OutcomeTensor:
+    """Utilities of every (type profile, message profile) play under policy table ``actions``."""
+    table = check_table(game, actions)
+    type_profiles = game.types.profiles
+    message_profiles = all_message_profiles(game.spec.n_messages)
+    n_tp, n_mp = len(type_profiles), len(message_profiles)
+    types = np.repeat(type_profiles, n_mp, axis=0)
+    messages = np.tile(message_profiles, (n_tp, 1))
+    plays = game.new_plays(n_tp * n_mp)
+    game.start(plays, np.arange(n_tp * n_mp), types, messages)
+    for _ in range(game.spec.horizon):
+        finished = game.step(plays, table[game.observation_index(plays)])
+        if finished.all():
+            break
+    leader, followers = game.utilities(plays, np.arange(n_tp * n_mp))
+    n = game.spec.n_followers
+    return OutcomeTensor(
+        leader.reshape(n_tp, n_mp),
+        followers.reshape(n_tp, n_mp, n),
+        game.types,
+        game.spec.n_messages,
+    )
+
+
+def evaluate_table(
+    env_id: str, actions: ArrayLike, *, seed: int = 0, **env_kwargs: Any
+) -> TableEvaluation:
+    """Evaluate a policy table exactly: run the follower dynamics of ``env_id`` (configured by
+    ``env_kwargs`` as in ``gym.make``) against it with random stream ``seed``."""
+    return evaluate_table_seeds(env_id, actions, seeds=(seed,), **env_kwargs)[0]
+
+
+def evaluate_table_seeds(
+    env_id: str, actions: ArrayLike, *, seeds: Sequence[int], **env_kwargs: Any
+) -> list[TableEvaluation]:
+    """:func:`evaluate_table` for several seeds at once (one batched run of the dynamics)."""
+    game_name, options, params = split_env_kwargs(env_id, env_kwargs)
+    game = make_game(game_name, **params)
+    tensor = outcome_tensor(game, actions)
+    batch = len(seeds)
+    dynamics = make_dynamics(
+        options.dynamics, game.spec, game.types, batch, **(options.dynamics_kwargs or {})
+    )
+    rows = np.arange(batch)
+    rng = StreamBatch(batch)
+    rng.seed(rows, np.array([key_from_seed(s) for s in seeds], np.uint64))
+    dynamics.reset(rows)
+    for _ in range(dynamics.iterations(options.response_iterations)):
+        types, plays = dynamics.propose(rows, rng)
+        profile = tensor.type_profile_index(types)
+        utilities = tensor.followers[profile[:, None], tensor.message_profile_index(plays)]
+        dynamics.update(rows, types, plays, utilities)
+    empirical = dynamics.empirical_regret(rows)
+    final = dynamics.finalize(rows, rng)
+    batched = OutcomeTensor(
+        np.broadcast_to(tensor.leader, (batch, *tensor.leader.shape)),
+        np.broadcast_to(tensor.followers, (batch, *tensor.followers.shape)),
+        tensor.types,
+        tensor.n_messages,
+    )
+    values, regrets = leader_value(batched, final), equilibrium_regret(batched, final)
+    return [
+        TableEvaluation(
+            float(values[b]),
+            float(regrets[b]),
+            float(empirical[b]),
+            final[b],
+            game.spec.optimal_value,
+            int(seeds[b]),
+        )
+        for b in range(batch)
+    ]
