@@ -110,6 +110,21 @@ ENTRIES: tuple[EnvEntry, ...] = (
         "MSPM, the published 2-agent 1-item example of Agrawal et al.",
         preset="agrawal",
     ),
+    _ama(
+        "econ_envs/SequentialSales-v0",
+        "SequentialSales",
+        "Dynamic AMA selling identical items one per round to unit-demand bidders (revenue)",
+    ),
+    _ama(
+        "econ_envs/TaskScheduling-v0",
+        "TaskScheduling",
+        "Dynamic AMA assigning arriving tasks to workers (makespan)",
+    ),
+    _ama(
+        "econ_envs/GridworldAMA-v0",
+        "GridworldAMA",
+        "Dynamic AMA walking a torus gridworld towards agents' wanted cells (revenue)",
+    ),
 )
 
 

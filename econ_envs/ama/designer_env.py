@@ -1,0 +1,111 @@
+"""The designer's gymnasium env of an AMA domain (SPEC §2.3): one-step episodes.
+
+The action is a flat ``Box``: the ``S * A`` boosts (row-major, in ``[-boost_bound, boost_bound]``)
+then the ``n`` weights (in ``weight_bounds``, bounded below by a small positive number). Actions
+outside the box are clipped to it; a wrong shape or a NaN raises ``ValueError``. The
+observation is the constant ``[0.0]``. The reward is the objective (revenue, or minus the
+makespan) of the AMA averaged over ``n_samples`` type profiles drawn fresh from the env's
+``np_random``; ``info`` holds revenue, welfare, makespan (where defined) and VCG's values on the
+same profiles. Every step ends the episode.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium
+import numpy as np
+from gymnasium import spaces
+
+from econ_envs.ama.domains import make_domain
+from econ_envs.ama.domains.base import check_int
+from econ_envs.ama.evaluation import ProfileScores, score_profiles
+from econ_envs.ama.mechanism import AMAParams
+
+DEFAULT_WEIGHT_BOUNDS = (1e-3, 10.0)
+
+
+class DesignerEnv(gymnasium.Env):
+    """Choose AMA boosts and weights for ``domain``; be paid the objective on fresh profiles.
+
+    Args:
+        domain: ``"SequentialSales"``, ``"TaskScheduling"`` or ``"GridworldAMA"``.
+        n_samples: type profiles per step.
+        boost_bound: boosts lie in ``[-boost_bound, boost_bound]`` (default: the domain's scale,
+            1 for values in [0, 1], 3 for costs in [0, 3]).
+        weight_bounds: ``(low, high)`` with ``0 < low < high``.
+        render_mode: unused (no rendering), accepted for the gymnasium API.
+        **domain_kwargs: the domain's keywords (``n_agents``, ``n_items``, ``n_tasks``,
+            ``distribution``, ``makespan_rule``, ``size``, ``gamma``).
+    """
+
+    metadata: dict[str, Any] = {"render_modes": []}
+
+    def __init__(
+        self,
+        domain: str = "SequentialSales",
+        n_samples: int = 20,
+        boost_bound: float | None = None,
+        weight_bounds: tuple[float, float] = DEFAULT_WEIGHT_BOUNDS,
+        render_mode: str | None = None,
+        **domain_kwargs: Any,
+    ) -> None:
+        self.domain = make_domain(domain, **domain_kwargs)
+        self.n_samples = check_int("n_samples", n_samples, 1)
+        bound = self.domain.boost_scale if boost_bound is None else float(boost_bound)
+        low_w, high_w = (float(x) for x in weight_bounds)
+        if not (np.isfinite(bound) and bound > 0):
+            raise ValueError(f"boost_bound must be a positive number, got {boost_bound!r}")
+        if not (0 < low_w < high_w < np.inf):
+            raise ValueError(f"weight_bounds must satisfy 0 < low < high, got {weight_bounds!r}")
+        mdp = self.domain.mdp
+        n_boosts = mdp.n_states * mdp.n_actions
+        low = np.concatenate([np.full(n_boosts, -bound), np.full(mdp.n_agents, low_w)])
+        high = np.concatenate([np.full(n_boosts, bound), np.full(mdp.n_agents, high_w)])
+        self.action_space = spaces.Box(low, high, dtype=np.float64)
+        self.observation_space = spaces.Box(0.0, 1.0, shape=(1,), dtype=np.float32)
+        self.render_mode = render_mode
+        self._vcg = AMAParams.vcg(mdp)
+
+    def params_from_action(self, action: np.ndarray) -> AMAParams:
+        """The AMA parameters an action stands for (clipped to the action box)."""
+        vector = np.asarray(action, dtype=np.float64)
+        if vector.shape != self.action_space.shape:
+            raise ValueError(
+                f"action must have shape {self.action_space.shape} (boosts then weights), "
+                f"got {vector.shape}"
+            )
+        if not np.all(np.isfinite(vector)):
+            raise ValueError("action must be finite (no NaN or inf)")
+        clipped = np.clip(vector, self.action_space.low, self.action_space.high)
+        return AMAParams.from_flat(clipped, self.domain.mdp)
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """Start an episode (seeding ``np_random``, which draws every later type profile)."""
+        super().reset(seed=seed)
+        return np.zeros(1, dtype=np.float32), {}
+
+    def step(
+        self, action: np.ndarray
+    ) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+        """Run the AMA given by ``action`` and VCG on ``n_samples`` fresh profiles."""
+        params = self.params_from_action(action)
+        types = self.domain.sample_types(self.np_random, self.n_samples)
+        ama = score_profiles(self.domain, params, types)
+        vcg = score_profiles(self.domain, self._vcg, types)
+        sign = 1.0 if self.domain.higher_is_better else -1.0
+        info = {**_summary(ama, ""), **_summary(vcg, "vcg_")}
+        return np.zeros(1, dtype=np.float32), sign * info["objective"], True, False, info
+
+
+def _summary(scores: ProfileScores, prefix: str) -> dict[str, float]:
+    summary = {
+        f"{prefix}objective": float(scores.objective.mean()),
+        f"{prefix}revenue": float(scores.outcome.revenue.mean()),
+        f"{prefix}welfare": float(scores.outcome.welfare.mean()),
+    }
+    if scores.makespan is not None:
+        summary[f"{prefix}makespan"] = float(scores.makespan.mean())
+    return summary

@@ -1,0 +1,35 @@
+"""The AMA domains, by name: :func:`make_domain` is the one way to build one."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from econ_envs.ama.domains.base import AMADomain
+from econ_envs.ama.domains.gridworld import gridworld
+from econ_envs.ama.domains.sequential_sales import sequential_sales
+from econ_envs.ama.domains.task_scheduling import task_scheduling
+
+DOMAINS: dict[str, Callable[..., AMADomain]] = {
+    "SequentialSales": sequential_sales,
+    "TaskScheduling": task_scheduling,
+    "GridworldAMA": gridworld,
+}
+
+
+def make_domain(domain: str, **kwargs: Any) -> AMADomain:
+    """Build the domain called ``domain`` with its keywords (see each domain's builder)."""
+    if domain not in DOMAINS:
+        raise ValueError(f"domain={domain!r} is unknown; allowed values: {', '.join(DOMAINS)}")
+    builder = DOMAINS[domain]
+    allowed = inspect.signature(builder).parameters
+    unknown = sorted(set(kwargs) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"unknown keyword(s) {unknown} for domain {domain!r}; allowed: {', '.join(allowed)}"
+        )
+    return builder(**kwargs)
+
+
+__all__ = ["DOMAINS", "AMADomain", "make_domain"]

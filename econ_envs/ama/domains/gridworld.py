@@ -1,0 +1,52 @@
+"""Gridworld AMA (SPEC §2.2): the mechanism walks a ``size x size`` torus forever.
+
+Start at cell (0, 0); actions up/down/left/right (wrapping); discount ``gamma``. Agent ``i``
+wants one cell, uniform among the cells other than the start, with value U[0,1], and receives
+that value every time the mechanism moves into the cell. A type is stored as a vector over cells
+(the value at the wanted cell, 0 elsewhere), so rewards are linear in types. Removing an agent
+sets its value to 0. Objective: revenue.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import numpy as np
+
+from econ_envs.ama.domains.base import AMADomain, check_int, check_table_size
+from econ_envs.ama.mdp import TabularMDP
+
+MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1))  # up, down, left, right
+
+
+def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain:
+    """Build the domain (``size >= 2``, ``0 < gamma < 1``)."""
+    n = check_int("n_agents", n_agents, 1)
+    k = check_int("size", size, 2)
+    if not isinstance(gamma, (int, float)) or not 0.0 < gamma < 1.0:
+        raise ValueError(f"gamma must be a number with 0 < gamma < 1, got {gamma!r}")
+    n_cells = k * k
+    check_table_size(n_cells, len(MOVES))
+    rows, cols = np.divmod(np.arange(n_cells), k)
+    next_state = np.stack(
+        [((rows + dr) % k) * k + (cols + dc) % k for dr, dc in MOVES], axis=1
+    )
+    entered = np.zeros((n_cells, len(MOVES), n_cells))
+    entered[np.arange(n_cells)[:, None], np.arange(len(MOVES))[None, :], next_state] = 1.0
+    features = np.broadcast_to(entered, (n, *entered.shape)).copy()
+    mdp = TabularMDP(
+        next_state, features, np.zeros((n, n_cells, len(MOVES)), dtype=bool), float(gamma), None
+    )
+
+    def sampler(rng: np.random.Generator, n_profiles: int) -> np.ndarray:
+        targets = rng.integers(1, n_cells, size=(n_profiles, n))
+        values = rng.random((n_profiles, n))
+        types = np.zeros((n_profiles, n, n_cells))
+        np.put_along_axis(types, targets[:, :, None], values[:, :, None], axis=2)
+        return types
+
+    config = {"n_agents": n, "size": k, "gamma": float(gamma)}
+    return AMADomain(
+        "GridworldAMA", MappingProxyType(config), mdp, sampler, "revenue",
+        symmetric=True, boost_scale=1.0,
+    )

@@ -1,0 +1,56 @@
+"""Sequential sales (SPEC §2.2): ``n_items`` identical items sold one per round to unit-demand
+bidders.
+
+State: the round and who received each past item (or nobody). Actions: 0 = nobody, ``i + 1`` =
+agent ``i``. ``r_i = theta_i`` when the item goes to ``i`` and ``i`` has none yet. Removing an
+agent sets its value to 0 (its action stays available). Objective: revenue.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import numpy as np
+
+from econ_envs.ama.domains.base import AMADomain, check_choice, check_int, check_table_size
+from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree
+
+DISTRIBUTIONS = ("uniform", "asymmetric")
+
+
+def sequential_sales(
+    n_agents: int = 3, n_items: int = 2, distribution: str = "uniform"
+) -> AMADomain:
+    """Build the domain. ``distribution``: ``"uniform"`` U[0,1] values, or ``"asymmetric"``:
+    agent ``i`` (counted from 1) has values U[0, 1/i]."""
+    n = check_int("n_agents", n_agents, 1)
+    m = check_int("n_items", n_items, 1)
+    check_choice("distribution", distribution, DISTRIBUTIONS)
+    n_actions = n + 1
+    check_table_size(sum(n_actions**t for t in range(m)), n_actions)
+    next_state, histories = history_tree(n_actions, m)
+    features = np.zeros((n, next_state.shape[0], n_actions, 1))
+    for i in range(n):
+        features[i, :, i + 1, 0] = ~np.any(histories == i + 1, axis=1)
+    mdp = TabularMDP(
+        next_state=next_state,
+        features=features,
+        forbidden_without=np.zeros((n, *next_state.shape), dtype=bool),
+        gamma=1.0,
+        stage_bounds=stage_bounds_of_tree(n_actions, m),
+    )
+    highs = np.ones(n) if distribution == "uniform" else 1.0 / np.arange(1, n + 1)
+
+    def sampler(rng: np.random.Generator, n_profiles: int) -> np.ndarray:
+        return (rng.random((n_profiles, n)) * highs)[:, :, None]
+
+    config = {"n_agents": n, "n_items": m, "distribution": distribution}
+    return AMADomain(
+        "SequentialSales", MappingProxyType(config), mdp, sampler, "revenue",
+        symmetric=distribution == "uniform", boost_scale=1.0,
+    )
+
+
+def vcg_revenue_uniform(n_agents: int, n_items: int) -> float:
+    """Exact expected VCG revenue with uniform values: ``m (n - m) / (n + 1)`` if ``n > m``."""
+    return n_items * (n_agents - n_items) / (n_agents + 1) if n_agents > n_items else 0.0
