@@ -68,6 +68,12 @@ def describe_observations(env_id: str, **env_kwargs: Any) -> list[dict[str, Any]
     return [game.describe_observation(i) for i in range(game.spec.n_observations)]
 
 
+def observation_vectors(env_id: str, **env_kwargs: Any) -> NDArray[np.float32]:
+    """The leader observation of every policy-table row of ``env_id``: feed these to a policy
+    network to export it as a table."""
+    return game_of(env_id, **env_kwargs).observation_vectors()
+
+
 def check_table(game: StackelbergGame, actions: ArrayLike) -> NDArray[Any]:
     """``actions`` as a checked table array; ``ValueError`` names the problem."""
     table = np.asarray(actions)

@@ -104,6 +104,10 @@ class StackelbergGame(ABC):
     def describe_observation(self, index: int) -> dict[str, Any]:
         """A readable description of policy-table row ``index`` (for JSON tables and docs)."""
 
+    @abstractmethod
+    def observation_vectors(self) -> NDArray[np.float32]:
+        """The observation of every policy-table row, (n_observations, *observation_shape)."""
+
     def check_action(self, action: Any) -> NDArray[Any]:
         """``action`` as a batch-first array after checking it lies in the action space.
 

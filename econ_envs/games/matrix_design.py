@@ -109,6 +109,9 @@ class MatrixDesign(StackelbergGame):
             leader = (messages[:, 0] != messages[:, 1]).astype(np.float64)
         return leader, followers
 
+    def observation_vectors(self) -> NDArray[np.float32]:
+        return np.eye(4, dtype=np.float32)
+
     def describe_observation(self, index: int) -> dict[str, Any]:
         names = "AB"
         return {"index": index, "cell": names[index // 2] + names[index % 2]}

@@ -78,5 +78,8 @@ class MessageAllocation(StackelbergGame):
         hit = (plays.item[rows] == plays.wanted[rows]).astype(np.float64)
         return hit, hit[:, None]
 
+    def observation_vectors(self) -> NDArray[np.float32]:
+        return np.eye(self.n_messages, dtype=np.float32)
+
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "message": index}

@@ -230,6 +230,14 @@ class MSPM(StackelbergGame):
             leader = welfare - best
         return leader, plays.follower_utility[rows]
 
+    def observation_vectors(self) -> NDArray[np.float32]:
+        rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]
+        plays = self.new_plays(len(rows))
+        plays.messages[:] = [row["messages"] for row in rows]
+        plays.visited[:] = [row["visited"] for row in rows]
+        plays.sold[:] = [row["sold"] for row in rows]
+        return self.observe(plays)
+
     def describe_observation(self, index: int) -> dict[str, Any]:
         n, m = self.n_agents, self.n_items
         sold = [bool(index >> j & 1) for j in range(m)]

@@ -78,7 +78,7 @@ class NormalForm(StackelbergGame):
             n_types=(1,),
             n_messages=(cols,),
             horizon=1,
-            observation_space=gym.spaces.Box(0.0, 0.0, (1,), np.float32),
+            observation_space=gym.spaces.Box(0.0, 1.0, (1,), np.float32),
             action_space=action_space,
             n_observations=1,
             leader_utility_range=(
@@ -136,6 +136,9 @@ class NormalForm(StackelbergGame):
 
     def utilities(self, plays, rows):
         return plays.leader_utility[rows], plays.follower_utility[rows]
+
+    def observation_vectors(self) -> NDArray[np.float32]:
+        return np.zeros((1, 1), np.float32)
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "meaning": "the only observation (the leader sees a constant)"}
