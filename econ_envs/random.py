@@ -47,7 +47,7 @@ class StreamBatch:
         self.counters[rows] = 0
 
     def uniform(self, rows: NDArray[np.intp], count: int) -> NDArray[np.float64]:
-        """``count`` uniform numbers in [0, 1) for each stream in ``rows``: shape (len(rows), count)."""
+        """``count`` uniforms in [0, 1) per stream in ``rows``: shape (len(rows), count)."""
         start = self.counters[rows]
         self.counters[rows] = start + np.uint64(count)
         steps = start[:, None] + np.arange(1, count + 1, dtype=np.uint64)

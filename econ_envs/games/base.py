@@ -131,7 +131,8 @@ def check_batch_action(space: gym.Space[Any], action: Any) -> NDArray[Any]:
             raise ValueError(f"action must be finite (no NaN or inf) for {space}, got {a}")
         if (a < space.low).any() or (a > space.high).any():
             raise ValueError(
-                f"action must lie in [{space.low.tolist()}, {space.high.tolist()}], got {a.tolist()}"
+                f"action must lie in [{space.low.tolist()}, {space.high.tolist()}], "
+                f"got {a.tolist()}"
             )
         return a
     high = space.n - 1 if isinstance(space, gym.spaces.Discrete) else space.nvec - 1
@@ -153,6 +154,6 @@ def one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float32]:
 
 
 def mixed_radix(digits: NDArray[np.intp], bases: tuple[int, ...]) -> NDArray[np.intp]:
-    """Integers from their digits (..., d) in mixed radix ``bases`` (first digit most significant)."""
+    """Integers from digits (..., d) in mixed radix ``bases``, first digit most significant."""
     weights = np.cumprod((1, *bases[:0:-1]))[::-1]
     return digits @ weights

@@ -64,7 +64,8 @@ def _independent(
         return np.full(n_types, 1.0 / np.prod(n_types))
     if len(type_probs) != len(n_types):
         raise ValueError(
-            f"type_probs must hold one marginal per follower ({len(n_types)}), got {len(type_probs)}"
+            f"type_probs must hold one marginal per follower ({len(n_types)}), "
+            f"got {len(type_probs)}"
         )
     table = np.ones(())
     for i, (p, k) in enumerate(zip(type_probs, n_types, strict=True)):
