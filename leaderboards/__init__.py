@@ -1,0 +1,39 @@
+"""Leaderboards for the econ_envs suite: boards derived from the registry, submissions as data,
+official re-evaluation with fixed seeds, versioned JSON result records, W&B runs and rendered
+boards (SPEC §5). Command line: ``econ-leaderboard`` (:mod:`leaderboards.cli`).
+"""
+
+from leaderboards.boards import Board, boards, find_board, select
+from leaderboards.evaluator import EVALUATOR_VERSION, Evaluation, evaluate_submission
+from leaderboards.records import RESULTS_DIR, load_records, rank, write_record
+from leaderboards.submission import (
+    Submission,
+    SubmissionError,
+    load_submission,
+    params_submission,
+    save_submission,
+    table_submission,
+)
+from leaderboards.submit import SubmitResult, submit
+
+__all__ = [
+    "EVALUATOR_VERSION",
+    "RESULTS_DIR",
+    "Board",
+    "Evaluation",
+    "Submission",
+    "SubmissionError",
+    "SubmitResult",
+    "boards",
+    "evaluate_submission",
+    "find_board",
+    "load_records",
+    "load_submission",
+    "params_submission",
+    "rank",
+    "save_submission",
+    "select",
+    "submit",
+    "table_submission",
+    "write_record",
+]

@@ -1,0 +1,245 @@
+"""Submissions: plain JSON data, checked before anything is evaluated.
+
+A submission (``schema/submission.schema.json``) is a leader policy table for a Stackelberg env or
+AMA parameters for an AMA env, with metadata. :func:`load_submission` parses it strictly (no NaN or
+Infinity tokens, no duplicate keys, bounded size), validates it against the schema, checks the
+``env_id`` against the registry, picks the board whose keywords equal ``env_kwargs`` and checks the
+table or parameters against that board's env. Nothing a submission names is ever imported or
+executed: names are only compared with the registry's table. :func:`table_submission` and
+:func:`params_submission` build valid submissions for the baselines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import numpy as np
+from numpy.typing import ArrayLike
+
+from econ_envs.ama import AMAParams, make_domain
+from econ_envs.policy_table import check_table, game_of
+from econ_envs.registry import STACKELBERG, entry
+from leaderboards.boards import Board, find_board
+
+SCHEMA_PATH = Path(__file__).with_name("schema") / "submission.schema.json"
+#: the largest submission file accepted, in bytes
+MAX_BYTES = 16 * 2**20
+
+
+class SubmissionError(ValueError):
+    """A submission was rejected; the message says why."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A checked submission and the board it is scored on.
+
+    Attributes:
+        data: the submission as validated JSON data.
+        board: the board whose ``env_id`` and ``env_kwargs`` it names.
+    """
+
+    data: Mapping[str, Any]
+    board: Board
+
+    @property
+    def sha256(self) -> str:
+        """Hash of the canonical JSON of :attr:`data` (same submission, same hash)."""
+        return hashlib.sha256(canonical_json(self.data).encode()).hexdigest()
+
+
+def canonical_json(data: Any) -> str:
+    """Compact JSON with sorted keys and no NaN, the form that is hashed."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The submission JSON Schema."""
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+def _reject_constant(name: str) -> None:
+    raise SubmissionError(f"submission JSON contains {name}: only finite numbers are allowed")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    duplicated = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicated:
+        raise SubmissionError(f"submission JSON repeats the key(s) {duplicated}")
+    return dict(pairs)
+
+
+def parse_submission(text: str | bytes) -> Any:
+    """Parse submission JSON strictly (size limit, no NaN/Infinity, no duplicate keys)."""
+    if len(text) > MAX_BYTES:
+        raise SubmissionError(f"submission is {len(text)} bytes; the limit is {MAX_BYTES}")
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise SubmissionError(f"submission is not valid JSON: {error}") from None
+
+
+def _check_schema(data: Any) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise SubmissionError(f"submission does not match the schema at {where}: {error.message}")
+
+
+def _check_payload(board: Board, data: Mapping[str, Any]) -> None:
+    kwargs = dict(board.env_kwargs)
+    if board.family == STACKELBERG:
+        if "table" not in data:
+            raise SubmissionError(f"{board.env_id} is a Stackelberg env: submit a 'table'")
+        try:
+            table = np.asarray(data["table"], dtype=np.float64)
+        except ValueError:
+            raise SubmissionError("table rows must all have the same length") from None
+        check_table(game_of(board.env_id, **kwargs), table)
+        return
+    if "params" not in data:
+        raise SubmissionError(f"{board.env_id} is an AMA env: submit 'params' (weights, boosts)")
+    domain = make_domain(**{**entry(board.env_id).kwargs, **kwargs})
+    try:
+        boosts = np.asarray(data["params"]["boosts"], dtype=np.float64)
+    except ValueError:
+        raise SubmissionError("params.boosts rows must all have the same length") from None
+    AMAParams(data["params"]["weights"], boosts).check(domain.mdp)
+
+
+def validate_submission(data: Any) -> Submission:
+    """Check submission data and find its board; :class:`SubmissionError` says what is wrong."""
+    _check_schema(data)
+    try:
+        entry(data["env_id"])
+        board = find_board(data["env_id"], data["env_kwargs"])
+        _check_payload(board, data)
+    except SubmissionError:
+        raise
+    except ValueError as error:
+        raise SubmissionError(f"submission rejected: {error}") from None
+    return Submission(data, board)
+
+
+def load_submission(
+    source: str | Path | Mapping[str, Any],
+    *,
+    env_id: str | None = None,
+    method: str | None = None,
+) -> Submission:
+    """Read (a path) or take (a mapping) a submission, set ``method`` if given, and validate it.
+
+    ``env_id``, if given, must be the submission's own (a guard against submitting to the wrong
+    board).
+    """
+    if isinstance(source, Mapping):
+        try:
+            text = canonical_json(dict(source))
+        except (TypeError, ValueError) as error:
+            raise SubmissionError(f"submission is not plain finite JSON data: {error}") from None
+        data = parse_submission(text)
+    else:
+        path = Path(source)
+        if path.stat().st_size > MAX_BYTES:
+            raise SubmissionError(f"{path} is larger than {MAX_BYTES} bytes")
+        data = parse_submission(path.read_bytes())
+    if method is not None and isinstance(data, dict):
+        data["method"] = method
+    if env_id is not None and isinstance(data, dict) and data.get("env_id") != env_id:
+        raise SubmissionError(
+            f"the file is a submission for env_id={data.get('env_id')!r}, not {env_id!r}"
+        )
+    return validate_submission(data)
+
+
+def _metadata(
+    method: str,
+    authors: Sequence[str],
+    training_seeds: Sequence[int],
+    steps: int | None,
+    wall_clock_s: float | None,
+    curve: Sequence[tuple[float, float]] | None,
+    links: Sequence[str],
+) -> dict[str, Any]:
+    training: dict[str, Any] = {
+        "seeds": [int(s) for s in training_seeds],
+        "steps": None if steps is None else int(steps),
+        "wall_clock_s": None if wall_clock_s is None else float(wall_clock_s),
+    }
+    if curve is not None:
+        training["curve"] = [[float(x), float(y)] for x, y in curve]
+    return {"method": method, "authors": list(authors), "training": training, "links": list(links)}
+
+
+def table_submission(
+    env_id: str,
+    table: ArrayLike,
+    *,
+    method: str,
+    env_kwargs: Mapping[str, Any] | None = None,
+    authors: Sequence[str] = (),
+    training_seeds: Sequence[int] = (),
+    steps: int | None = None,
+    wall_clock_s: float | None = None,
+    curve: Sequence[tuple[float, float]] | None = None,
+    links: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A validated Stackelberg submission: ``table`` has one leader action per observation.
+
+    ``curve`` is an optional learning curve of ``(environment steps, score)`` pairs. Raises
+    :class:`SubmissionError` if the result would be rejected.
+    """
+    data = {
+        "version": 1,
+        "env_id": env_id,
+        "env_kwargs": dict(env_kwargs or {}),
+        "table": np.asarray(table).tolist(),
+        **_metadata(method, authors, training_seeds, steps, wall_clock_s, curve, links),
+    }
+    return dict(load_submission(data).data)
+
+
+def params_submission(
+    env_id: str,
+    params: AMAParams | Mapping[str, Any],
+    *,
+    method: str,
+    env_kwargs: Mapping[str, Any] | None = None,
+    authors: Sequence[str] = (),
+    training_seeds: Sequence[int] = (),
+    steps: int | None = None,
+    wall_clock_s: float | None = None,
+    curve: Sequence[tuple[float, float]] | None = None,
+    links: Sequence[str] = (),
+) -> dict[str, Any]:
+    """A validated AMA submission from :class:`~econ_envs.ama.AMAParams` (or its ``to_dict``)."""
+    as_dict = params.to_dict() if isinstance(params, AMAParams) else dict(params)
+    data = {
+        "version": 1,
+        "env_id": env_id,
+        "env_kwargs": dict(env_kwargs or {}),
+        "params": {
+            "weights": np.asarray(as_dict["weights"]).tolist(),
+            "boosts": np.asarray(as_dict["boosts"]).tolist(),
+        },
+        **_metadata(method, authors, training_seeds, steps, wall_clock_s, curve, links),
+    }
+    return dict(load_submission(data).data)
+
+
+def save_submission(submission: Mapping[str, Any], path: str | Path) -> Path:
+    """Write a submission as indented JSON (no NaN) and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(submission, indent=1, allow_nan=False) + "\n")
+    return path
