@@ -31,15 +31,14 @@ def ids() -> tuple[str, ...]:
 
 
 def _game_kwargs(env_id: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    render_mode = kwargs.get("render_mode")
-    game, options, params = split_env_kwargs(env_id, kwargs)
-    if options != EpisodeOptions():
-        episode_keys = sorted(k for k in kwargs if k in EpisodeOptions.__dataclass_fields__)
+    episode_keys = sorted(k for k in kwargs if k in EpisodeOptions.__dataclass_fields__)
+    if episode_keys:
         raise ValueError(
             f"{episode_keys} are Stackelberg-episode options; the PettingZoo view of {env_id!r} "
             "is one play of the base game and takes only the game's keywords"
         )
-    return {"game": game, "name": env_id, "render_mode": render_mode, **params}
+    game, _, params = split_env_kwargs(env_id, kwargs)
+    return {"game": game, "name": env_id, "render_mode": kwargs.get("render_mode"), **params}
 
 
 def raw_env(env_id: str, **kwargs: Any) -> StackelbergAECEnv:
