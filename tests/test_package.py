@@ -34,3 +34,12 @@ def test_registry_ids_are_unique_and_in_the_readme_table():
     assert len(ids) == len(set(ids))
     table = markdown_table()
     assert all(f"`{i}`" in table for i in ids)
+
+
+def test_readme_env_table_is_generated_from_the_registry():
+    from pathlib import Path
+
+    from econ_envs.__main__ import readme_with_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert readme_with_table(readme) == readme, "run: python -m econ_envs --readme README.md"
