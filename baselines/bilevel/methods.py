@@ -114,7 +114,26 @@ def first_order(
     log: Logger,
     progress: bool = True,
 ) -> np.ndarray:
-    """Adam ascent on the soft planner's objective, differentiated by autograd."""
+    """Adam ascent on the soft planner's objective, differentiated by autograd.
+
+    Runs torch on one thread: the tensors are small, and intra-op threads only contend.
+    """
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        return _first_order(problem, start, config, rng, log, progress)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _first_order(
+    problem: BilevelProblem,
+    start: np.ndarray,
+    config: FirstOrderConfig,
+    rng: np.random.Generator,
+    log: Logger,
+    progress: bool,
+) -> np.ndarray:
     low, high = (torch.as_tensor(bound) for bound in problem.bounds())
     planner = SoftPlanner(problem.domain.mdp, config.temperature)
     x = torch.tensor(start, dtype=torch.float64, requires_grad=True)
