@@ -158,7 +158,8 @@ class OnePlay:
 class _Views:
     """What the AEC and the parallel adapter share: construction, spaces, state, rendering."""
 
-    metadata: dict[str, Any] = {"render_modes": ["ansi"], "is_parallelizable": True}
+    #: not ``is_parallelizable``: the AEC turn order is not a cycle (use the native parallel env)
+    metadata: dict[str, Any] = {"render_modes": ["ansi"], "is_parallelizable": False}
 
     def _build(self, game: str, name: str, render_mode: str | None, params: dict[str, Any]):
         if render_mode not in (None, "ansi"):
