@@ -81,7 +81,6 @@ class OnePlay:
         self.types = np.zeros(self.n, np.intp)
         self.messages = np.full(self.n, -1, np.intp)
         self.started = False
-        self.finished = False
 
     def reset(self, seed: int | None, seeded: bool) -> None:
         """Draw a new type profile: from the stream of ``seed`` if given; else continue the
@@ -93,7 +92,6 @@ class OnePlay:
         self.types = self.game.types.sample(self.rng.uniform(_ROW, 1)[:, 0])[0]
         self.messages = np.full(self.n, -1, np.intp)
         self.started = False
-        self.finished = False
 
     def send(self, i: int, message: Any) -> None:
         """Follower ``i`` sends ``message``; the play starts once every follower has sent."""
@@ -121,8 +119,7 @@ class OnePlay:
             raise ValueError(
                 f"agent {LEADER!r}: {error} (action space {self.game.spec.action_space})"
             ) from None
-        self.finished = bool(self.game.step(self.plays, batch_action)[0])
-        return self.finished
+        return bool(self.game.step(self.plays, batch_action)[0])
 
     def rewards(self) -> dict[str, float]:
         """Every agent's utility of the finished play."""
