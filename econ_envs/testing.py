@@ -23,8 +23,8 @@ and for the Stackelberg family also:
 - PettingZoo's ``api_test``, ``parallel_api_test``, ``seed_test``, ``parallel_seed_test`` and
   ``state_test`` on :mod:`econ_envs.pettingzoo`.
 
-By default the checks use short episodes (:data:`SHORT`) so one id takes well under a second
-or so; keywords given to :func:`check_env_id` override them.
+By default the checks use short episodes (:data:`SHORT`), so one id takes under a second
+(well under the 5 s budget); keywords given to :func:`check_env_id` override them.
 """
 
 from __future__ import annotations
