@@ -154,9 +154,9 @@ class Board:
             )
         return (
             f"The exact unregularized planner on {self.n_profiles:,} type profiles drawn from "
-            f"numpy.random.default_rng({self.seeds[0]}); score = mean {self.metric} (± standard "
-            f"error), VCG on the same profiles beside it; truthful reporting is dominant, so "
-            f"regret = 0."
+            f"numpy.random.default_rng({self.seeds[0]}); score = the mean of the board's metric "
+            f"(± standard error), VCG on the same profiles beside it; truthful reporting is "
+            f"dominant, so regret = 0."
         )
 
     def gap(self, score: float) -> float | None:

@@ -1,0 +1,180 @@
+"""``econ-leaderboard``: submit, show, render, list, validate and seed the boards.
+
+Examples::
+
+    econ-leaderboard submit --env econ_envs/MSPM-v0 --file policy.json --method "MAPPO (ours)"
+    econ-leaderboard show econ_envs/MSPM-v0
+    econ-leaderboard render
+    econ-leaderboard seed reference zero vcg --bilevel runs/bilevel --files runs/mappo
+
+W&B runs are written offline under ``<--wandb-dir>/wandb/`` unless ``WANDB_MODE`` says otherwise.
+A rejected submission exits with status 2 and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from leaderboards.boards import boards, select
+from leaderboards.records import RESULTS_DIR, load_records
+from leaderboards.render import HEADER, OUT_DIR, board_rows, describe, fmt
+from leaderboards.submission import SubmissionError, load_submission
+
+_STATUS_REJECTED = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="econ-leaderboard", description=__doc__.split("\n")[0])
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="results root folder")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sub = commands.add_parser("submit", help="evaluate a submission officially and record it")
+    sub.add_argument("--env", required=True, help="env id, e.g. econ_envs/MSPM-v0")
+    sub.add_argument("--file", required=True, type=Path, help="submission JSON")
+    sub.add_argument("--method", help="method name (replaces the file's)")
+    _wandb_options(sub)
+
+    show = commands.add_parser("show", help="print the ranked board(s) of an id in the terminal")
+    show.add_argument("board", help="env id, env name (MSPM-v0) or board key (MSPM-v0/n_types-4)")
+    show.add_argument("--top", type=int, default=20)
+
+    render = commands.add_parser("render", help="write README.md and PNG plots of every board")
+    render.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+
+    commands.add_parser("boards", help="list the boards")
+
+    check = commands.add_parser("validate", help="check a submission without evaluating it")
+    check.add_argument("--file", required=True, type=Path)
+
+    seed = commands.add_parser("seed", help="seed the boards with the suite's own entries")
+    seed.add_argument(
+        "sources",
+        nargs="*",
+        default=["reference", "zero", "vcg"],
+        help="built-in sources: reference, zero, vcg (default: all)",
+    )
+    seed.add_argument(
+        "--files",
+        nargs="*",
+        default=[],
+        type=Path,
+        help="submission JSON files or folders (e.g. exported MAPPO tables)",
+    )
+    seed.add_argument(
+        "--bilevel",
+        nargs="*",
+        default=[],
+        type=Path,
+        help="econ-baselines bilevel result JSON files or folders",
+    )
+    seed.add_argument("--force", action="store_true", help="resubmit entries already recorded")
+    _wandb_options(seed)
+    return parser
+
+
+def _wandb_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wandb-dir", type=Path, default=Path("."), help="where W&B runs go (<dir>/wandb/)"
+    )
+    parser.add_argument("--no-wandb", action="store_true", help="do not log W&B runs")
+
+
+def _show(query: str, results: Path, top: int) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for board in select(query):
+        records = load_records(board, results)
+        table = Table(title=f"{board.key}", caption=describe(board).replace("`", ""))
+        for column in HEADER:
+            table.add_column(column, justify="right" if column in ("#", "score") else "left")
+        for row in board_rows(records[:top]):
+            table.add_row(*row)
+        console.print(table)
+        if not records:
+            console.print("  no submissions yet")
+
+
+def _submit(args: argparse.Namespace) -> None:
+    from leaderboards.submit import submit
+
+    result = submit(
+        args.file,
+        env_id=args.env,
+        method=args.method,
+        results_dir=args.results,
+        wandb_dir=None if args.no_wandb else args.wandb_dir,
+    )
+    record = result.record
+    board = next(b for b in boards() if b.key == record["board"])
+    ranked = load_records(board, args.results)
+    position = next(
+        i
+        for i, r in enumerate(ranked, 1)
+        if (r["timestamp"], r["submission_sha256"])
+        == (record["timestamp"], record["submission_sha256"])
+    )
+    print(
+        f"{record['board']}: {record['method']} scored {record['metric']} "
+        f"{fmt(record['score'])} (regret {fmt(record['regret'])}, gap "
+        f"{fmt(record['optimality_gap'])}); rank {position} of {len(ranked)}"
+    )
+    print(f"record: {result.path}")
+    if result.wandb_run is not None:
+        print(f"W&B run: {result.wandb_run}")
+
+
+def _seed(args: argparse.Namespace) -> None:
+    from leaderboards import seed
+
+    unknown = sorted(set(args.sources) - set(seed.SOURCES))
+    if unknown:
+        raise SubmissionError(f"unknown seed source(s) {unknown}; known: {', '.join(seed.SOURCES)}")
+    submissions = [s for name in args.sources for s in seed.SOURCES[name]()]
+    submissions += list(seed.file_submissions(args.files))
+    submissions += list(seed.bilevel_submissions(seed.file_submissions(args.bilevel)))
+    done = seed.seed_boards(
+        submissions,
+        results_dir=args.results,
+        force=args.force,
+        wandb_dir=None if args.no_wandb else args.wandb_dir,
+    )
+    for result in done:
+        r = result.record
+        print(f"{r['board']:<60} {r['method']:<45} {fmt(r['score'])}")
+    print(f"seeded {len(done)} of {len(submissions)} submissions (the rest were already recorded)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 when a submission is rejected)."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "submit":
+            _submit(args)
+        elif args.command == "show":
+            _show(args.board, args.results, args.top)
+        elif args.command == "render":
+            from leaderboards.render import render
+
+            paths = render(args.results, args.out)
+            print(f"wrote {paths[0]} and {len(paths) - 1} plots")
+        elif args.command == "boards":
+            for board in boards():
+                print(f"{board.key:<60} {board.metric:<12} optimum {fmt(board.optimal_value)}")
+        elif args.command == "validate":
+            submission = load_submission(args.file)
+            print(f"valid submission for board {submission.board.key}")
+        elif args.command == "seed":
+            _seed(args)
+    except (SubmissionError, ValueError, OSError) as error:
+        print(f"econ-leaderboard: rejected: {error}", file=sys.stderr)
+        return _STATUS_REJECTED
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

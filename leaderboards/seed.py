@@ -1,0 +1,156 @@
+"""Seed the boards with the suite's own entries, through the same path as any submission.
+
+One function per source, each yielding submissions (plain data, see
+:mod:`leaderboards.submission`):
+
+- :func:`reference_submissions`: the known optimal (or published) leader tables of REFERENCE.md;
+- :func:`zero_table_submissions`: the trivial all-zeros table on every Stackelberg board;
+- :func:`vcg_submissions`: VCG (weights 1, boosts 0) on every AMA board;
+- :func:`file_submissions`: submission JSON files written by the baselines (MAPPO/PPO tables
+  via :func:`~leaderboards.submission.table_submission`);
+- :func:`bilevel_submissions`: the result JSON files of ``econ-baselines bilevel``.
+
+:func:`seed_boards` submits them with :func:`leaderboards.submit.submit`, skipping a submission
+already recorded on its board (same ``submission_sha256``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from econ_envs.ama import AMAParams, make_domain
+from econ_envs.policy_table import game_of
+from econ_envs.published import optimal_mspm_table
+from econ_envs.registry import AMA, STACKELBERG, entry
+from leaderboards.boards import Board, boards
+from leaderboards.records import RESULTS_DIR, load_records
+from leaderboards.submission import load_submission, params_submission, table_submission
+from leaderboards.submit import SubmitResult, submit
+
+_REFERENCE = "REFERENCE.md"
+_SWITCH = [[5.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 5.0]]  # transfer 5 to row on AA, col on BB
+
+#: (env id, env_kwargs, method, table): the known optimal tables of REFERENCE.md
+REFERENCE_TABLES: tuple[tuple[str, dict[str, Any], str, Any], ...] = (
+    ("econ_envs/NormalForm-v0", {}, "optimal commitment (row 3)", [2]),
+    ("econ_envs/Escape-v0", {}, "optimal commitment (row 3)", [2]),
+    ("econ_envs/Escape-v0", {"mixed": True}, "optimal commitment (row 3)", [[0.0, 0.0, 1.0]]),
+    ("econ_envs/Maintain-v0", {}, "optimal commitment (row 1)", [0]),
+    (
+        "econ_envs/Maintain-v0",
+        {"mixed": True},
+        "near-optimal mix (0.26, 0.74, 0)",
+        [[0.26, 0.74, 0.0]],
+    ),
+    ("econ_envs/MatrixDesign-v0", {}, "k-implementation (transfer 5 off the diagonal)", _SWITCH),
+    (
+        "econ_envs/MatrixDesign-v0",
+        {"objective": "distinct"},
+        "k-implementation (transfer 5)",
+        _SWITCH,
+    ),
+    ("econ_envs/MessageAllocation-v0", {}, "identity allocation", [0, 1, 2]),
+    ("econ_envs/MessageAllocation-v0", {"n_messages": 2}, "identity allocation", [0, 1]),
+    ("econ_envs/MessageAllocation-v0", {"n_messages": 1}, "identity allocation", [0]),
+)
+
+
+def reference_submissions() -> Iterator[dict[str, Any]]:
+    """The known optimal tables of REFERENCE.md, and the published optimal MSPM mechanisms."""
+    for env_id, kwargs, method, table in REFERENCE_TABLES:
+        yield table_submission(env_id, table, method=method, env_kwargs=kwargs, links=[_REFERENCE])
+    for n_types, kwargs in ((3, {}), (4, {"n_types": 4})):
+        yield table_submission(
+            "econ_envs/MSPM-v0",
+            optimal_mspm_table(n_types),
+            method="published optimal MSPM (Brero et al.)",
+            env_kwargs=kwargs,
+            authors=["Brero et al."],
+            links=[_REFERENCE],
+        )
+
+
+def _table_shape(board: Board) -> tuple[int, ...]:
+    spec = game_of(board.env_id, **board.env_kwargs).spec
+    return (spec.n_observations, *(spec.action_space.shape or ()))
+
+
+def zero_table_submissions() -> Iterator[dict[str, Any]]:
+    """The trivial all-zeros table (action 0, or all-zero actions) on every Stackelberg board."""
+    for board in boards():
+        if board.family == STACKELBERG:
+            yield table_submission(
+                board.env_id,
+                np.zeros(_table_shape(board)),
+                method="zero table (trivial baseline)",
+                env_kwargs=dict(board.env_kwargs),
+            )
+
+
+def vcg_submissions() -> Iterator[dict[str, Any]]:
+    """VCG (all weights 1, all boosts 0) on every AMA board."""
+    for board in boards():
+        if board.family == AMA:
+            mdp = make_domain(**{**entry(board.env_id).kwargs, **board.env_kwargs}).mdp
+            yield params_submission(
+                board.env_id, AMAParams.vcg(mdp), method="VCG", env_kwargs=dict(board.env_kwargs)
+            )
+
+
+def file_submissions(paths: Iterable[Path | str]) -> Iterator[Path]:
+    """Submission JSON files (e.g. MAPPO/PPO tables exported with ``table_submission``); a
+    folder stands for every ``*.json`` file in it."""
+    for path in map(Path, paths):
+        yield from sorted(path.glob("*.json")) if path.is_dir() else [path]
+
+
+def bilevel_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
+    """AMA submissions from the result JSON files of ``econ-baselines bilevel`` (read as data)."""
+    for path in paths:
+        result = json.loads(Path(path).read_text())
+        config = dict(result["domain_config"])
+        domain = config.pop("domain")
+        env_id = (
+            result["env"] if result["env"].startswith("econ_envs/") else f"econ_envs/{domain}-v0"
+        )
+        method_config = result.get("method_config", {})
+        yield params_submission(
+            env_id,
+            result["params"],
+            method=f"bilevel {result['method']}",
+            env_kwargs=config,
+            training_seeds=[result["seed"]],
+            steps=method_config.get("steps", method_config.get("n_points")),
+            wall_clock_s=result.get("wall_clock_s"),
+        )
+
+
+#: source name -> function of no argument yielding submissions
+SOURCES: dict[str, Callable[[], Iterable[dict[str, Any]]]] = {
+    "reference": reference_submissions,
+    "zero": zero_table_submissions,
+    "vcg": vcg_submissions,
+}
+
+
+def seed_boards(
+    submissions: Iterable[dict[str, Any] | Path],
+    *,
+    results_dir: Path | str = RESULTS_DIR,
+    wandb_dir: Path | str | None = ".",
+    force: bool = False,
+) -> list[SubmitResult]:
+    """Submit each of ``submissions`` (skipping those already on their board unless ``force``)."""
+    done = []
+    for submission in submissions:
+        checked = load_submission(submission)
+        recorded = (r["submission_sha256"] for r in load_records(checked.board, results_dir))
+        if not force and checked.sha256 in recorded:
+            continue
+        done.append(submit(submission, results_dir=results_dir, wandb_dir=wandb_dir))
+    return done
