@@ -1,0 +1,91 @@
+"""PPO and MAPPO for the Stackelberg POMDP on tianshou, and the learned policy as a table.
+
+MAPPO here is PPO with a centralized critic: the critic reads the privileged state with the
+observation while the actor reads the observation only (tianshou's multi-agent path needs
+identical agent spaces, so the leader is the only learning agent and the followers are part of
+the env). ``basic_pomdp=True`` is the ablation that trains on reward-phase transitions only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from tianshou.algorithm import PPO
+from tianshou.algorithm.modelfree.reinforce import ProbabilisticActorPolicy
+from tianshou.algorithm.optim import AdamOptimizerFactory
+from tianshou.data import Batch, ReplayBuffer
+
+from baselines.mappo.config import TrainConfig
+from baselines.mappo.networks import Actor, Critic, distribution
+
+#: index of the phase flag (1 = reward phase) in the privileged state
+PHASE_FLAG = 0
+
+
+class StackelbergPPO(PPO):
+    """Tianshou PPO that can drop response-phase transitions (the basic-POMDP ablation).
+
+    Args:
+        basic_pomdp: train on reward-phase transitions only; advantages are still computed
+            over whole episodes first.
+        **kwargs: tianshou's :class:`~tianshou.algorithm.PPO` arguments.
+    """
+
+    def __init__(self, *, basic_pomdp: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.basic_pomdp = basic_pomdp
+
+    def _preprocess_batch(self, batch: Batch, buffer: ReplayBuffer, indices: NDArray[np.intp]):
+        batch = super()._preprocess_batch(batch, buffer, indices)
+        if not self.basic_pomdp:
+            return batch
+        paid = np.asarray(batch.obs.state)[:, PHASE_FLAG] > 0.5
+        return batch[np.flatnonzero(paid)] if paid.any() else batch
+
+
+def build_agent(
+    config: TrainConfig, observation_space: gym.spaces.Dict, action_space: gym.Space
+) -> StackelbergPPO:
+    """The tianshou PPO algorithm (policy, critic, optimizer) that ``config`` describes."""
+    obs_dim = int(np.prod(observation_space["observation"].shape))
+    state_dim = int(np.prod(observation_space["state"].shape))
+    actor = Actor(obs_dim, action_space, config.hidden_sizes)
+    if config.algo == "mappo":
+        critic = Critic(obs_dim + state_dim, ("observation", "state"), config.hidden_sizes)
+    else:
+        critic = Critic(obs_dim, ("observation",), config.hidden_sizes)
+    box = isinstance(action_space, gym.spaces.Box)
+    policy = ProbabilisticActorPolicy(
+        actor=actor,
+        dist_fn=distribution,
+        action_space=action_space,
+        observation_space=observation_space,
+        action_scaling=box,
+        action_bound_method="clip" if box else None,
+    )
+    return StackelbergPPO(
+        basic_pomdp=config.basic_pomdp,
+        policy=policy,
+        critic=critic,
+        optim=AdamOptimizerFactory(lr=config.learning_rate, eps=1e-5),
+        eps_clip=config.clip,
+        vf_coef=config.vf_coef,
+        ent_coef=config.ent_coef,
+        max_grad_norm=config.max_grad_norm,
+        gae_lambda=config.gae_lambda,
+        gamma=config.gamma,
+        max_batchsize=config.rollout_steps,
+    )
+
+
+def policy_table(policy: ProbabilisticActorPolicy, vectors: NDArray[np.float32]) -> NDArray[Any]:
+    """The deterministic policy (the mode of each action distribution, mapped to the env's
+    action space) at every observation in ``vectors``: a policy table."""
+    with torch.no_grad():
+        params, _ = policy.actor(Batch(observation=vectors))
+        mode = distribution(params).mode.cpu().numpy()
+    return policy.map_action(mode)

@@ -1,0 +1,90 @@
+"""``econ-baselines train``: train PPO or MAPPO on a Stackelberg POMDP env.
+
+Every field of :class:`~baselines.mappo.config.TrainConfig` is an option (``--num-envs``,
+``--update-epochs``, ...; ``--env``, ``--steps`` and ``--lr`` are the short names of
+``env_id``, ``total_steps`` and ``learning_rate``); ``--env-kwargs`` takes JSON. Example::
+
+    econ-baselines train --env econ_envs/MessageAllocation-v0 --algo mappo --seed 0 --steps 2e6
+
+Prints the exact score of the learned deterministic policy table at the end, and where the
+table (JSON), the checkpoint and the W&B run were written. ``--resume RUN_DIR`` continues a run
+from its checkpoint (the stored config, with ``--steps`` as the new total).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+from baselines.mappo.config import ALGOS, TrainConfig
+
+_SHORT = {"env_id": "--env", "total_steps": "--steps", "learning_rate": "--lr"}
+
+
+def _steps(text: str) -> int:
+    """Integers that may be written like ``2e6``."""
+    value = float(text)
+    if value != int(value):
+        raise argparse.ArgumentTypeError(f"expected a whole number of steps, got {text!r}")
+    return int(value)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add one option per :class:`TrainConfig` field, plus ``--resume``."""
+    for f in dataclasses.fields(TrainConfig):
+        flag = _SHORT.get(f.name, "--" + f.name.replace("_", "-"))
+        kind = str(f.type)
+        options: dict[str, Any] = {"dest": f.name, "default": None, "help": f"(field {f.name})"}
+        if kind == "bool":
+            options["action"] = argparse.BooleanOptionalAction
+        elif kind.startswith("tuple"):
+            options.update(nargs="+", type=int)
+        elif kind.startswith("dict"):
+            options.update(type=json.loads, metavar="JSON")
+        elif kind.startswith("int"):
+            options["type"] = _steps
+        elif kind.startswith("float"):
+            options["type"] = float
+        if f.name == "algo":
+            options["choices"] = ALGOS
+        parser.add_argument(flag, **options)
+    parser.add_argument("--resume", default=None, help="run directory or checkpoint to continue")
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The config the options describe (only options given override the defaults)."""
+    given = {
+        f.name: getattr(args, f.name)
+        for f in dataclasses.fields(TrainConfig)
+        if getattr(args, f.name, None) is not None
+    }
+    return TrainConfig(**given)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train (or resume), print the exact score of the learned table, return 0."""
+    from baselines.mappo.checkpoint import Checkpoint
+    from baselines.mappo.train import TABLE_NAME, train
+
+    if args.resume:
+        path = Path(args.resume)
+        checkpoint = Checkpoint.load(path)
+        stored = dict(checkpoint.config)
+        if args.total_steps is not None:
+            stored["total_steps"] = args.total_steps
+        run_dir = path if path.is_dir() else path.parent
+        result = train(TrainConfig(**stored), run_dir=run_dir, resume=checkpoint)
+    else:
+        result = train(config_from_args(args))
+    score = result.score
+    gap = "unknown" if score.optimality_gap is None else f"{score.optimality_gap:.4f}"
+    print(
+        f"{result.run_dir.name}: value {score.value:.4f} (optimum {score.optimal_value}, "
+        f"gap {gap}), follower regret {score.regret:.4f}, {result.global_step} steps, "
+        f"{result.steps_per_second:.0f} steps/s"
+    )
+    print(f"policy table: {result.run_dir / TABLE_NAME}")
+    return 0

@@ -1,0 +1,102 @@
+"""The typed configuration of one PPO / MAPPO training run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from baselines import presets
+
+ALGOS = ("mappo", "ppo")
+
+
+@dataclass
+class TrainConfig:
+    """Everything that defines a training run (CleanRL-style; ``None`` = the env's preset).
+
+    Attributes:
+        env_id: a Stackelberg POMDP id, e.g. ``"econ_envs/MessageAllocation-v0"``.
+        env_kwargs: keywords of ``gym.make_vec`` (game parameters, ``response_iterations``, ...).
+        algo: ``"mappo"`` (critic reads the privileged state and the observation) or ``"ppo"``
+            (critic reads the observation only). The actor always reads the observation only.
+        seed: seeds torch, the exploration stream and the envs' random streams.
+        total_steps: env steps to train for.
+        num_envs: episodes stepped together by the native vector env.
+        learning_rate: Adam learning rate (preset: 3e-4, 3e-6 for MSPM).
+        rollout_steps: env steps collected per update (preset: the published formula).
+        gamma: discount (1: the return is the mean reward-phase utility).
+        gae_lambda: GAE lambda.
+        update_epochs: passes over each rollout.
+        num_minibatches: minibatches per pass.
+        clip: PPO ratio clip.
+        ent_coef: entropy bonus weight.
+        vf_coef: value loss weight.
+        max_grad_norm: gradient clipping norm.
+        hidden_sizes: widths of the actor's and the critic's hidden layers.
+        explore_eps: probability that a newly seen observation gets a uniform action.
+        basic_pomdp: ablation: drop response-phase transitions from training.
+        eval_every: env steps between deterministic (policy-table) evaluations.
+        eval_seeds: follower-dynamics seeds of each evaluation.
+        checkpoint_every: env steps between checkpoints (0: only at the end).
+        run_dir: where checkpoints, the exported table and the W&B run go.
+        wandb_project: W&B project name.
+        track: log a W&B run.
+        progress: show a progress bar.
+        stop_when_solved: stop at the first evaluation whose table is optimal (benchmarks).
+    """
+
+    env_id: str = "econ_envs/MessageAllocation-v0"
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+    algo: str = "mappo"
+    seed: int = 0
+    total_steps: int = 2_000_000
+    num_envs: int = 1024
+    learning_rate: float | None = None
+    rollout_steps: int | None = None
+    gamma: float = 1.0
+    gae_lambda: float = 0.95
+    update_epochs: int = 4
+    num_minibatches: int = 4
+    clip: float = 0.2
+    ent_coef: float = 0.01
+    vf_coef: float = 0.5
+    max_grad_norm: float = 0.5
+    hidden_sizes: tuple[int, ...] = (64, 64)
+    explore_eps: float = 0.05
+    basic_pomdp: bool = False
+    eval_every: int = 200_000
+    eval_seeds: tuple[int, ...] = (0, 1, 2)
+    checkpoint_every: int = 0
+    run_dir: str = "runs"
+    wandb_project: str = "econ_envs"
+    track: bool = True
+    progress: bool = True
+    stop_when_solved: bool = False
+
+    def __post_init__(self) -> None:
+        if self.algo not in ALGOS:
+            raise ValueError(f"algo must be one of {ALGOS}, got {self.algo!r}")
+        chosen = presets.preset(self.env_id)
+        self.env_kwargs = {**chosen.env_kwargs, **self.env_kwargs}
+        if self.learning_rate is None:
+            self.learning_rate = chosen.learning_rate
+        if self.rollout_steps is None:
+            self.rollout_steps = presets.rollout_steps(self.env_id, self.env_kwargs)
+        self.hidden_sizes = tuple(self.hidden_sizes)
+        self.eval_seeds = tuple(self.eval_seeds)
+        for name in ("total_steps", "num_envs", "rollout_steps", "update_epochs"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
+        if self.rollout_steps < self.num_envs:
+            raise ValueError(
+                f"rollout_steps ({self.rollout_steps}) must be >= num_envs ({self.num_envs})"
+            )
+
+    @property
+    def minibatch_size(self) -> int:
+        """Samples per gradient step."""
+        return max(1, self.rollout_steps // self.num_minibatches)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly copy (for W&B, checkpoints and exported tables)."""
+        return asdict(self)

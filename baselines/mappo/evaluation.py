@@ -1,0 +1,113 @@
+"""Deterministic evaluation of a learned leader: export it as a policy table and score the table
+exactly with the econ_envs evaluator (SPEC §5), then write it as JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from tianshou.algorithm.modelfree.reinforce import ProbabilisticActorPolicy
+
+from baselines.mappo.agent import policy_table
+from econ_envs.policy_table import describe_observations, evaluate_table_seeds
+
+
+@dataclass(frozen=True)
+class TableScore:
+    """Exact scores of one policy table over several follower-dynamics seeds.
+
+    Attributes:
+        table: the policy table, (n_observations, *action_shape).
+        values: the leader's exact expected utility per seed.
+        regrets: exact follower equilibrium regret per seed.
+        optimal_value: the env's known optimum, if any.
+        seeds: the evaluator's seeds.
+    """
+
+    table: NDArray[Any]
+    values: NDArray[np.float64]
+    regrets: NDArray[np.float64]
+    optimal_value: float | None
+    seeds: tuple[int, ...]
+
+    @property
+    def value(self) -> float:
+        """Mean exact value over the seeds."""
+        return float(self.values.mean())
+
+    @property
+    def regret(self) -> float:
+        """Largest exact regret over the seeds."""
+        return float(self.regrets.max())
+
+    @property
+    def optimality_gap(self) -> float | None:
+        """``optimal_value - value`` where the optimum is known."""
+        return None if self.optimal_value is None else self.optimal_value - self.value
+
+    def solved(self, tolerance: float = 0.02) -> bool:
+        """Within ``tolerance`` of the optimum for every seed, with equilibrium regret 0."""
+        if self.optimal_value is None:
+            return False
+        close = (self.optimal_value - self.values <= tolerance).all()
+        return bool(close and self.regret <= 1e-9)
+
+    def metrics(self) -> dict[str, float]:
+        """W&B metrics of this evaluation."""
+        out = {"eval/value": self.value, "eval/regret": self.regret}
+        if self.optimality_gap is not None:
+            out["econ/optimality_gap"] = self.optimality_gap
+        return out
+
+
+def score_policy(
+    policy: ProbabilisticActorPolicy,
+    vectors: NDArray[np.float32],
+    env_id: str,
+    env_kwargs: dict[str, Any],
+    seeds: tuple[int, ...],
+) -> TableScore:
+    """Export ``policy`` at the observation ``vectors`` and evaluate the table exactly."""
+    table = policy_table(policy, vectors)
+    results = evaluate_table_seeds(env_id, table, seeds=seeds, **env_kwargs)
+    return TableScore(
+        table,
+        np.array([r.value for r in results]),
+        np.array([r.regret for r in results]),
+        results[0].optimal_value,
+        tuple(seeds),
+    )
+
+
+def write_table_json(path: Path, score: TableScore, record: dict[str, Any]) -> None:
+    """Write the table, a readable description of its rows, its exact score and ``record``
+    (env id and kwargs, method, training seed and steps, wall-clock, provenance)."""
+    env_id, env_kwargs = record["env_id"], record.get("env_kwargs", {})
+    rows = describe_observations(env_id, **env_kwargs)
+    document = {
+        **record,
+        "table": score.table.tolist(),
+        "observations": rows,
+        "score": {
+            "value": score.value,
+            "values": score.values.tolist(),
+            "regret": score.regret,
+            "optimal_value": score.optimal_value,
+            "optimality_gap": score.optimality_gap,
+            "evaluator_seeds": list(score.seeds),
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2, default=_jsonable))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

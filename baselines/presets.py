@@ -1,0 +1,62 @@
+"""Per-environment hyperparameters of the Stackelberg POMDP baselines (Brero et al.).
+
+The published recipe: undiscounted returns (``gamma = 1``), learning rate ``3e-4`` (``3e-6`` for
+MSPM), and a rollout of ``min(1 + response plays / reward plays, 100) x 2048`` steps, so that
+one rollout holds about 2048 paid plays. *Response plays* are the plays of the response phase:
+``response_iterations x sum_i M_i`` for the full-information multiplicative-weights followers
+(one play per follower and message). Every value is overridable on the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from econ_envs.policy_table import game_of
+
+PAID_PLAYS_PER_ROLLOUT = 2048
+MAX_ROLLOUT_FACTOR = 100
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Published hyperparameters of one env id.
+
+    Attributes:
+        learning_rate: Adam learning rate.
+        env_kwargs: keywords passed to ``gym.make_vec`` besides the id.
+    """
+
+    learning_rate: float = 3e-4
+    env_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+PRESETS: dict[str, Preset] = {
+    "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, env_kwargs={"n_types": 3}),
+    "econ_envs/MSPM-Agrawal-v0": Preset(learning_rate=3e-6),
+}
+
+
+def preset(env_id: str) -> Preset:
+    """The preset of ``env_id`` (the defaults of :class:`Preset` when none is registered)."""
+    return PRESETS.get(env_id, Preset())
+
+
+def response_plays(env_id: str, env_kwargs: dict[str, Any]) -> int:
+    """Plays of the response phase of one episode of ``env_id`` (full-information dynamics)."""
+    spec = game_of(env_id, **env_kwargs).spec
+    iterations = env_kwargs.get("response_iterations")
+    iterations = spec.response_iterations if iterations is None else iterations
+    return int(iterations) * sum(spec.n_messages)
+
+
+def reward_plays(env_id: str, env_kwargs: dict[str, Any]) -> int:
+    """Plays of the reward phase of one episode of ``env_id``."""
+    plays = env_kwargs.get("reward_plays")
+    return int(game_of(env_id, **env_kwargs).spec.reward_plays if plays is None else plays)
+
+
+def rollout_steps(env_id: str, env_kwargs: dict[str, Any]) -> int:
+    """The published rollout length: ``min(1 + response/reward plays, 100) x 2048`` steps."""
+    factor = 1 + response_plays(env_id, env_kwargs) / reward_plays(env_id, env_kwargs)
+    return int(min(factor, MAX_ROLLOUT_FACTOR) * PAID_PLAYS_PER_ROLLOUT)
