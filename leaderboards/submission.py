@@ -132,19 +132,19 @@ def validate_submission(data: Any) -> Submission:
 
 
 def load_submission(
-    source: str | Path | Mapping[str, Any],
+    source: str | Path | Mapping[str, Any] | Any,
     *,
     env_id: str | None = None,
     method: str | None = None,
 ) -> Submission:
-    """Read (a path) or take (a mapping) a submission, set ``method`` if given, and validate it.
+    """Read (a path) or take (JSON data) a submission, set ``method`` if given, and validate it.
 
     ``env_id``, if given, must be the submission's own (a guard against submitting to the wrong
     board).
     """
-    if isinstance(source, Mapping):
+    if not isinstance(source, str | Path):
         try:
-            text = canonical_json(dict(source))
+            text = canonical_json(dict(source) if isinstance(source, Mapping) else source)
         except (TypeError, ValueError) as error:
             raise SubmissionError(f"submission is not plain finite JSON data: {error}") from None
         data = parse_submission(text)

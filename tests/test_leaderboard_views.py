@@ -1,0 +1,122 @@
+"""Boards derived from the registry; rendering, the terminal view, seeding and the W&B run."""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from econ_envs.registry import ENTRIES, STACKELBERG
+from leaderboards import boards, find_board, select, submit, table_submission
+from leaderboards.cli import main
+from leaderboards.render import render
+from leaderboards.seed import reference_submissions, seed_boards
+from leaderboards.wandb_log import PROJECT
+
+MSG = "econ_envs/MessageAllocation-v0"
+
+
+def test_every_registered_id_has_a_board_as_registered() -> None:
+    keys = [b.key for b in boards()]
+    assert len(keys) == len(set(keys))
+    for registered in ENTRIES:
+        board = find_board(registered.id, {})
+        assert board.family == registered.family
+        assert board.higher_is_better == (board.metric != "makespan")
+        assert board.seeds and board.protocol
+    assert find_board(MSG, {}).optimal_value == 1.0
+    assert select("MSPM-v0")[1].key == "MSPM-v0/n_types-4"
+    with pytest.raises(ValueError, match="no board matches"):
+        select("Nope-v0")
+
+
+def test_reference_tables_reach_the_known_optimum(tmp_path: Path) -> None:
+    done = seed_boards(reference_submissions(), results_dir=tmp_path, wandb_dir=None)
+    for result in done:
+        board = find_board(result.record["env_id"], result.record["env_kwargs"])
+        assert board.family == STACKELBERG
+        assert result.record["optimality_gap"] == pytest.approx(0.0, abs=0.01)
+        assert result.record["regret"] == pytest.approx(0.0, abs=1e-9)
+    assert not seed_boards(reference_submissions(), results_dir=tmp_path, wandb_dir=None)
+
+
+def test_render_writes_markdown_and_png(tmp_path: Path) -> None:
+    submit(
+        table_submission(MSG, [0, 1, 2], method="identity", curve=[(0, 0.3), (100, 1.0)]),
+        results_dir=tmp_path / "results",
+        wandb_dir=None,
+    )
+    paths = render(tmp_path / "results", tmp_path / "out")
+    readme = (tmp_path / "out" / "README.md").read_text()
+    assert "### MessageAllocation-v0/default" in readme and "| 1 | identity | 1.0000 |" in readme
+    assert "No submissions yet." in readme  # every other board
+    pngs = [p for p in paths if p.suffix == ".png"]
+    assert {p.name for p in pngs} == {
+        "MessageAllocation-v0__default.png",
+        "MessageAllocation-v0__default__curves.png",
+    }
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+
+
+def test_cli_submit_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(table_submission(MSG, [0, 1, 2], method="file name")))
+    results = str(tmp_path / "results")
+    args = ["--results", results, "submit", "--env", MSG, "--file", str(policy)]
+    assert main([*args, "--method", "cli-run", "--no-wandb"]) == 0
+    assert "rank 1 of 1" in capsys.readouterr().out
+    assert main(["--results", results, "show", MSG]) == 0
+    out = capsys.readouterr().out
+    assert "cli-run" in out and "1.0000" in out
+    assert main(["--results", results, "validate", "--file", str(policy)]) == 0
+
+
+def _wandb_records(path: Path) -> Iterator[object]:
+    """The protobuf records of an offline W&B run file (leveldb-style log of 32 KiB blocks)."""
+    from wandb.proto import wandb_internal_pb2
+
+    data, position, block, pending = path.read_bytes(), 7, 32768, b""
+    assert data[:4] == b":W&B"
+    while position + 7 <= len(data):
+        if block - position % block < 7:
+            position += block - position % block
+            continue
+        _, length, kind = struct.unpack("<IHB", data[position : position + 7])
+        pending += data[position + 7 : position + 7 + length]
+        position += 7 + length
+        if kind in (1, 4):  # a full record, or the last piece of one
+            record = wandb_internal_pb2.Record()
+            record.ParseFromString(pending)
+            pending = b""
+            yield record
+
+
+def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    result = submit(
+        table_submission(MSG, [0, 1, 2], method="wandb"),
+        results_dir=tmp_path / "results",
+        wandb_dir=tmp_path,
+    )
+    run = result.wandb_run
+    assert run is not None and run.parent == tmp_path / "wandb" and run.name.startswith("offline-")
+    summary, project, tables = {}, None, 0
+    for record in _wandb_records(next(run.glob("run-*.wandb"))):
+        kind = record.WhichOneof("record_type")
+        if kind == "run":
+            project = record.run.project
+        if kind == "summary":
+            summary.update(
+                {item.key: json.loads(item.value_json) for item in record.summary.update}
+            )
+        if kind == "history":
+            keys = {item.key or item.nested_key[0] for item in record.history.item}
+            tables += "evaluation" in keys
+    assert project == PROJECT
+    assert summary["score"] == 1.0 and summary["method"] == "wandb"
+    assert summary["board"] == "MessageAllocation-v0/default"
+    assert tables == 1 and list((run / "files" / "media" / "table").glob("evaluation_*.json"))
