@@ -67,5 +67,5 @@ def test_bad_actions_raise_value_errors():
         env.step(action)
     with pytest.raises(ValueError, match="weight_bounds"):
         gymnasium.make("econ_envs/SequentialSales-v0", weight_bounds=(0.0, 1.0))
-    with pytest.raises(ValueError, match="uniform, asymmetric"):
+    with pytest.raises(ValueError, match="distribution must be one of"):
         gymnasium.make("econ_envs/SequentialSales-v0", distribution="beta")

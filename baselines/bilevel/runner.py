@@ -81,7 +81,7 @@ def optimize(
         log: ``log(step, metrics)`` callback (e.g. a W&B run's ``log``).
     """
     if method not in METHODS:
-        raise ValueError(f"method={method!r} is unknown; allowed values: {', '.join(METHODS)}")
+        raise ValueError(f"method must be one of {sorted(METHODS)}, got {method!r}")
     run_method, config_type = METHODS[method]
     config = config_type() if config is None else config
     if not isinstance(config, config_type):

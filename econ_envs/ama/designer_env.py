@@ -18,9 +18,9 @@ import numpy as np
 from gymnasium import spaces
 
 from econ_envs.ama.domains import make_domain
-from econ_envs.ama.domains.base import check_int
 from econ_envs.ama.evaluation import ProfileScores, score_profiles
 from econ_envs.ama.mechanism import AMAParams
+from econ_envs.validation import check_positive_int
 
 DEFAULT_WEIGHT_BOUNDS = (1e-3, 10.0)
 
@@ -51,7 +51,7 @@ class DesignerEnv(gymnasium.Env):
         **domain_kwargs: Any,
     ) -> None:
         self.domain = make_domain(domain, **domain_kwargs)
-        self.n_samples = check_int("n_samples", n_samples, 1)
+        self.n_samples = check_positive_int("n_samples", n_samples)
         bound = self.domain.boost_scale if boost_bound is None else float(boost_bound)
         low_w, high_w = (float(x) for x in weight_bounds)
         if not (np.isfinite(bound) and bound > 0):

@@ -21,7 +21,7 @@ DOMAINS: dict[str, Callable[..., AMADomain]] = {
 def make_domain(domain: str, **kwargs: Any) -> AMADomain:
     """Build the domain called ``domain`` with its keywords (see each domain's builder)."""
     if domain not in DOMAINS:
-        raise ValueError(f"domain={domain!r} is unknown; allowed values: {', '.join(DOMAINS)}")
+        raise ValueError(f"domain must be one of {sorted(DOMAINS)}, got {domain!r}")
     builder = DOMAINS[domain]
     allowed = inspect.signature(builder).parameters
     unknown = sorted(set(kwargs) - set(allowed))

@@ -49,20 +49,6 @@ class AMADomain:
         return self.sampler(rng, n_profiles)
 
 
-def check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
-    """``value`` if it is one of ``allowed``, else a ``ValueError`` naming both."""
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not supported; allowed values: {', '.join(allowed)}")
-    return value
-
-
-def check_int(name: str, value: Any, minimum: int) -> int:
-    """``value`` as an int if it is an integer ``>= minimum``, else a ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def check_table_size(n_states: int, n_actions: int) -> None:
     """Refuse MDPs whose boost table would not fit the batched planner's memory budget."""
     if n_states * n_actions > MAX_TABLE_ENTRIES:

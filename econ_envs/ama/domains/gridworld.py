@@ -13,16 +13,19 @@ from types import MappingProxyType
 
 import numpy as np
 
-from econ_envs.ama.domains.base import AMADomain, check_int, check_table_size
+from econ_envs.ama.domains.base import AMADomain, check_table_size
 from econ_envs.ama.mdp import TabularMDP
+from econ_envs.validation import check_positive_int
 
 MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1))  # up, down, left, right
 
 
 def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain:
     """Build the domain (``size >= 2``, ``0 < gamma < 1``)."""
-    n = check_int("n_agents", n_agents, 1)
-    k = check_int("size", size, 2)
+    n = check_positive_int("n_agents", n_agents)
+    k = check_positive_int("size", size)
+    if k < 2:
+        raise ValueError(f"size must be >= 2, got {k}")
     if not isinstance(gamma, (int, float)) or not 0.0 < gamma < 1.0:
         raise ValueError(f"gamma must be a number with 0 < gamma < 1, got {gamma!r}")
     n_cells = k * k

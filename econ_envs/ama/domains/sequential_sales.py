@@ -12,8 +12,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from econ_envs.ama.domains.base import AMADomain, check_choice, check_int, check_table_size
+from econ_envs.ama.domains.base import AMADomain, check_table_size
 from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree
+from econ_envs.validation import check_choice, check_positive_int
 
 DISTRIBUTIONS = ("uniform", "asymmetric")
 
@@ -23,8 +24,8 @@ def sequential_sales(
 ) -> AMADomain:
     """Build the domain. ``distribution``: ``"uniform"`` U[0,1] values, or ``"asymmetric"``:
     agent ``i`` (counted from 1) has values U[0, 1/i]."""
-    n = check_int("n_agents", n_agents, 1)
-    m = check_int("n_items", n_items, 1)
+    n = check_positive_int("n_agents", n_agents)
+    m = check_positive_int("n_items", n_items)
     check_choice("distribution", distribution, DISTRIBUTIONS)
     n_actions = n + 1
     check_table_size(sum(n_actions**t for t in range(m)), n_actions)

@@ -16,8 +16,9 @@ from types import MappingProxyType
 
 import numpy as np
 
-from econ_envs.ama.domains.base import AMADomain, check_choice, check_int, check_table_size
+from econ_envs.ama.domains.base import AMADomain, check_table_size
 from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree
+from econ_envs.validation import check_choice, check_positive_int
 
 DISTRIBUTIONS = ("uniform", "asymmetric")
 MAKESPAN_RULES = ("queue", "curry2024")
@@ -45,8 +46,10 @@ def task_scheduling(
 ) -> AMADomain:
     """Build the domain. ``distribution``: ``"uniform"`` costs U[0,3], or ``"asymmetric"``:
     worker ``i`` (counted from 1) has costs U[0, 3i]."""
-    n = check_int("n_agents", n_agents, 2)
-    horizon = check_int("n_tasks", n_tasks, 1)
+    n = check_positive_int("n_agents", n_agents)
+    if n < 2:
+        raise ValueError(f"n_agents must be >= 2 (one worker must remain without another), got {n}")
+    horizon = check_positive_int("n_tasks", n_tasks)
     check_choice("distribution", distribution, DISTRIBUTIONS)
     rule = check_choice("makespan_rule", makespan_rule, MAKESPAN_RULES)
     check_table_size(sum(n**t for t in range(horizon)), n)
