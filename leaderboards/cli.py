@@ -5,7 +5,7 @@ Examples::
     econ-leaderboard submit --env econ_envs/MSPM-v0 --file policy.json --method "MAPPO (ours)"
     econ-leaderboard show econ_envs/MSPM-v0
     econ-leaderboard render
-    econ-leaderboard seed reference zero vcg --bilevel runs/bilevel --files runs/mappo
+    econ-leaderboard seed reference zero vcg --mappo runs/mappo --bilevel runs/bilevel
 
 W&B runs are written offline under ``<--wandb-dir>/wandb/`` unless ``WANDB_MODE`` says otherwise.
 A rejected submission exits with status 2 and writes nothing.
@@ -61,7 +61,14 @@ def _parser() -> argparse.ArgumentParser:
         nargs="*",
         default=[],
         type=Path,
-        help="submission JSON files or folders (e.g. exported MAPPO tables)",
+        help="submission JSON files or folders (e.g. written with table_submission)",
+    )
+    seed.add_argument(
+        "--mappo",
+        nargs="*",
+        default=[],
+        type=Path,
+        help="econ-baselines mappo policy_table.json files or folders",
     )
     seed.add_argument(
         "--bilevel",
@@ -89,11 +96,14 @@ def _show(query: str, results: Path, top: int) -> None:
     console = Console()
     for board in select(query):
         records = load_records(board, results)
-        table = Table(title=f"{board.key}", caption=describe(board).replace("`", ""))
-        for column in HEADER:
-            table.add_column(column, justify="right" if column in ("#", "score") else "left")
-        for row in board_rows(records[:top]):
-            table.add_row(*row)
+        rows = board_rows(records[:top])
+        # empty columns (no authors, no steps anywhere) are left out to fit narrow terminals
+        keep = [i for i, _ in enumerate(HEADER) if i < 3 or any(r[i] != "–" for r in rows)]
+        table = Table(title=board.key, caption=describe(board).replace("`", ""))
+        for i in keep:
+            table.add_column(HEADER[i], justify="right" if i in (0, 2) else "left", no_wrap=i == 2)
+        for row in rows:
+            table.add_row(*(row[i] for i in keep))
         console.print(table)
         if not records:
             console.print("  no submissions yet")
@@ -136,6 +146,9 @@ def _seed(args: argparse.Namespace) -> None:
         raise SubmissionError(f"unknown seed source(s) {unknown}; known: {', '.join(seed.SOURCES)}")
     submissions = [s for name in args.sources for s in seed.SOURCES[name]()]
     submissions += list(seed.file_submissions(args.files))
+    submissions += list(
+        seed.mappo_submissions(seed.file_submissions(args.mappo, "**/policy_table.json"))
+    )
     submissions += list(seed.bilevel_submissions(seed.file_submissions(args.bilevel)))
     done = seed.seed_boards(
         submissions,

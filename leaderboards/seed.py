@@ -6,8 +6,10 @@ One function per source, each yielding submissions (plain data, see
 - :func:`reference_submissions`: the known optimal (or published) leader tables of REFERENCE.md;
 - :func:`zero_table_submissions`: the trivial all-zeros table on every Stackelberg board;
 - :func:`vcg_submissions`: VCG (weights 1, boosts 0) on every AMA board;
-- :func:`file_submissions`: submission JSON files written by the baselines (MAPPO/PPO tables
-  via :func:`~leaderboards.submission.table_submission`);
+- :func:`file_submissions`: submission JSON files (any method, e.g. written with
+  :func:`~leaderboards.submission.table_submission`); a folder stands for its ``*.json`` files;
+- :func:`mappo_submissions`: the ``policy_table.json`` files of ``econ-baselines mappo`` (PPO and
+  MAPPO tables);
 - :func:`bilevel_submissions`: the result JSON files of ``econ-baselines bilevel``.
 
 :func:`seed_boards` submits them with :func:`leaderboards.submit.submit`, skipping a submission
@@ -102,11 +104,26 @@ def vcg_submissions() -> Iterator[dict[str, Any]]:
             )
 
 
-def file_submissions(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Submission JSON files (e.g. MAPPO/PPO tables exported with ``table_submission``); a
-    folder stands for every ``*.json`` file in it."""
+def file_submissions(paths: Iterable[Path | str], pattern: str = "*.json") -> Iterator[Path]:
+    """Paths of JSON files; a folder stands for its files matching ``pattern``."""
     for path in map(Path, paths):
-        yield from sorted(path.glob("*.json")) if path.is_dir() else [path]
+        yield from sorted(path.glob(pattern)) if path.is_dir() else [path]
+
+
+def mappo_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
+    """Stackelberg submissions from the ``policy_table.json`` files of ``econ-baselines mappo``
+    (read as data; the score they carry is ignored and recomputed)."""
+    for path in paths:
+        result = json.loads(Path(path).read_text())
+        yield table_submission(
+            result["env_id"],
+            result["table"],
+            method=result["method"],
+            env_kwargs=result.get("env_kwargs", {}),
+            training_seeds=[result["training_seed"]],
+            steps=result.get("training_steps"),
+            wall_clock_s=result.get("wall_clock_s"),
+        )
 
 
 def bilevel_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:

@@ -9,11 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from econ_envs.ama import AMAParams, make_domain
 from econ_envs.registry import ENTRIES, STACKELBERG
 from leaderboards import boards, find_board, select, submit, table_submission
 from leaderboards.cli import main
 from leaderboards.render import render
-from leaderboards.seed import reference_submissions, seed_boards
+from leaderboards.seed import (
+    bilevel_submissions,
+    file_submissions,
+    mappo_submissions,
+    reference_submissions,
+    seed_boards,
+)
 from leaderboards.wandb_log import PROJECT
 
 MSG = "econ_envs/MessageAllocation-v0"
@@ -120,3 +127,38 @@ def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.M
     assert summary["score"] == 1.0 and summary["method"] == "wandb"
     assert summary["board"] == "MessageAllocation-v0/default"
     assert tables == 1 and list((run / "files" / "media" / "table").glob("evaluation_*.json"))
+
+
+def test_baseline_result_files_are_seeded_and_their_scores_ignored(tmp_path: Path) -> None:
+    mdp = make_domain("SequentialSales").mdp
+    bilevel = {
+        "env": "econ_envs/SequentialSales-v0",
+        "domain_config": {"domain": "SequentialSales", "n_agents": 3, "n_items": 2},
+        "method": "zeroth-order",
+        "method_config": {"steps": 7},
+        "seed": 1,
+        "params": AMAParams.vcg(mdp).to_dict(),
+        "evaluation": {"objective": 99.0},
+        "wall_clock_s": 2.0,
+    }
+    mappo = {
+        "env_id": MSG,
+        "env_kwargs": {},
+        "method": "mappo",
+        "training_seed": 3,
+        "training_steps": 5000,
+        "wall_clock_s": 4.0,
+        "table": [0, 1, 2],
+        "score": {"value": 99.0},
+    }
+    (tmp_path / "bilevel.json").write_text(json.dumps(bilevel))
+    (tmp_path / "run0").mkdir()
+    (tmp_path / "run0" / "policy_table.json").write_text(json.dumps(mappo))
+    found = list(file_submissions([tmp_path], "**/policy_table.json"))
+    submissions = [*bilevel_submissions([tmp_path / "bilevel.json"]), *mappo_submissions(found)]
+    done = seed_boards(submissions, results_dir=tmp_path / "results", wandb_dir=None)
+    ama, table = (result.record for result in done)
+    assert ama["method"] == "bilevel zeroth-order" and ama["score"] == pytest.approx(0.5, abs=0.01)
+    assert ama["training"] == {"seeds": [1], "steps": 7, "wall_clock_s": 2.0}
+    assert table["method"] == "mappo" and table["score"] == 1.0
+    assert table["training"] == {"seeds": [3], "steps": 5000, "wall_clock_s": 4.0}
