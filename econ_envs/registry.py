@@ -110,6 +110,28 @@ ENTRIES: tuple[EnvEntry, ...] = (
         "MSPM, the published 2-agent 1-item example of Agrawal et al.",
         preset="agrawal",
     ),
+    _stackelberg(
+        "econ_envs/MSPM-Revenue-v0",
+        "MSPM",
+        "MSPM selling for revenue with as many messages as types (optimal-auction setting)",
+        objective="revenue",
+        n_types=3,
+        n_messages=3,
+    ),
+    EnvEntry(
+        "econ_envs/Persuasion-v0",
+        STACKELBERG,
+        MappingProxyType({"game": "Persuasion"}),
+        "Information design: signal the state to a buyer; optimum sale probability 2/3",
+        "Kamenica & Gentzkow, Bayesian persuasion (2011)",
+    ),
+    EnvEntry(
+        "econ_envs/LaneCoordination-v0",
+        STACKELBERG,
+        MappingProxyType({"game": "LaneCoordination", "dynamics": "logit"}),
+        "Polynomial transfers on final positions coordinate boundedly rational (logit) movers",
+        "Mguni et al., Coordinating the crowd (AAMAS 2019)",
+    ),
     _ama(
         "econ_envs/SequentialSales-v0",
         "SequentialSales",

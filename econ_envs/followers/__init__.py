@@ -14,6 +14,9 @@ from econ_envs.validation import check_choice
 DYNAMICS: dict[str, str] = {
     "mw": "econ_envs.followers.mw:MultiplicativeWeights",
     "best_response": "econ_envs.followers.best_response:BestResponse",
+    "q_learning": "econ_envs.followers.q_learning:QLearning",
+    "logit": "econ_envs.followers.logit:Logit",
+    "regret_matching": "econ_envs.followers.regret_matching:RegretMatching",
 }
 
 

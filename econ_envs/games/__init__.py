@@ -15,6 +15,9 @@ GAMES: dict[str, str] = {
     "MatrixDesign": "econ_envs.games.matrix_design:MatrixDesign",
     "MessageAllocation": "econ_envs.games.message_allocation:MessageAllocation",
     "MSPM": "econ_envs.games.mspm:MSPM",
+    "FollowerGame": "econ_envs.games.follower_game:FollowerGame",
+    "Persuasion": "econ_envs.games.persuasion:Persuasion",
+    "LaneCoordination": "econ_envs.games.lane_coordination:LaneCoordination",
 }
 
 
