@@ -94,13 +94,16 @@ def test_vcg_welfare_of_sequential_sales_is_the_expected_sum_of_the_top_values()
 def test_ties_go_to_the_lowest_action_and_chunking_changes_nothing():
     domain = make_domain("SequentialSales", n_agents=2, n_items=1)
     types = np.zeros((3, 2, 1))  # everyone values 0: nobody (action 0) is tied with both agents
-    result = plan(domain.mdp, types, np.ones(2), np.zeros((1, 3)))
+    result = plan(domain.mdp, types, np.ones(2), np.zeros((1, 3)), with_policy=True)
     assert np.all(result.policy == 0)
     big = make_domain("SequentialSales", n_agents=4, n_items=3)
     types = big.sample_types(np.random.default_rng(2), 1000)
     boosts = np.random.default_rng(3).normal(size=(big.mdp.n_states, big.mdp.n_actions))
-    one = plan(big.mdp, types, np.ones(4), boosts)
-    chunked = plan(big.mdp, types, np.ones(4), boosts, chunk_size=37)
+    one = plan(big.mdp, types, np.ones(4), boosts, with_policy=True)
+    chunked = plan(big.mdp, types, np.ones(4), boosts, chunk_size=37, with_policy=True)
+    # the policy table agrees with the path: the action taken in every visited state
+    rows = np.arange(1000)[:, None]
+    np.testing.assert_array_equal(one.policy[rows, one.path_states], one.path_actions)
     for name in ("policy", "path_actions"):
         np.testing.assert_array_equal(getattr(one, name), getattr(chunked, name))
     for name in ("asw", "asw_without", "rewards"):

@@ -80,6 +80,19 @@ class TabularMDP:
         return np.ascontiguousarray(self.features.transpose(0, 3, 1, 2).reshape(n * d, s * a))
 
     @cached_property
+    def sparse_features(self) -> tuple[np.ndarray, np.ndarray]:
+        """``feature_matrix`` by columns: ``(rows, values)``, each ``(S * A, z)``, holding the
+        ``z`` (the most in any column) nonzero entries of every state-action column, padded
+        with value 0. Rewards are then gathers, not matrix products (no BLAS threads)."""
+        matrix = self.feature_matrix
+        width = max(1, int((matrix != 0).sum(axis=0).max()))
+        order = np.argsort(matrix == 0, axis=0, kind="stable")[:width].T  # nonzeros first
+        values = np.take_along_axis(matrix.T, order, axis=1)
+        rows, values = np.ascontiguousarray(order), np.ascontiguousarray(values)
+        rows.flags.writeable = values.flags.writeable = False
+        return rows, values
+
+    @cached_property
     def removal_penalty(self) -> np.ndarray:
         """``(n + 1, S, A)``: 0, or ``-inf`` where problem ``p`` (0 full, ``i + 1`` without
         agent ``i``) forbids the action."""

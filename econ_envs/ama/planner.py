@@ -4,14 +4,18 @@ For every type profile of a batch it solves, at once, the ``n + 1`` planning pro
 the full problem (problem 0) and the problem without agent ``i`` (problem ``i + 1``). Finite
 horizons use backward induction round by round; discounted MDPs use policy iteration with exact
 policy evaluation (a linear solve per problem), stopped when no action improves by more than the
-tie tolerance. Ties go to the lowest action
-(actions within ``1e-9`` relative of the best count as tied, so float rounding does not decide).
-The chosen policy of the full problem is then rolled forward (transitions are deterministic, so
-one path per profile) to get each agent's own expected reward and the occupancy measure.
+tie tolerance. The full problem's greedy policy is then rolled forward (transitions are
+deterministic, so one path per profile) to get each agent's own expected reward and the
+occupancy measure. Ties go to the lowest action: actions within ``TIE_TOLERANCE`` (relative) of
+the best count as tied, so float rounding does not decide.
+
+Layout: values are ``(S, B, P)`` with the profile-problem axes last, so a round is a few
+contiguous array passes; rewards are gathered from the sparse features (no BLAS, no threads).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from math import ceil, log
@@ -22,7 +26,7 @@ from econ_envs.ama.mdp import TabularMDP
 
 TIE_TOLERANCE = 1e-9
 VALUE_TOLERANCE = 1e-10
-DEFAULT_CHUNK = 2048
+DEFAULT_CHUNK = 512
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,7 +34,6 @@ class Plan:
     """What the planner returns for a batch of ``B`` type profiles.
 
     Attributes:
-        policy: ``(B, S)`` chosen action of the full problem in every state.
         asw: ``(B,)`` optimal affine welfare ``asw``.
         asw_without: ``(B, n)`` ``asw_-i``: the optimum with agent ``i`` removed.
         rewards: ``(B, n)`` ``R_i``: agent ``i``'s own (unweighted, discounted) reward under
@@ -39,15 +42,17 @@ class Plan:
         path_actions: ``(B, T)`` actions taken there.
         discounts: ``(T,)`` ``gamma ** t`` (the discounted path is cut where it drops below
             ``VALUE_TOLERANCE``).
+        policy: ``(B, S)`` the full problem's action in every state, if requested
+            (``plan(..., with_policy=True)``), else ``None``.
     """
 
-    policy: np.ndarray
     asw: np.ndarray
     asw_without: np.ndarray
     rewards: np.ndarray
     path_states: np.ndarray
     path_actions: np.ndarray
     discounts: np.ndarray
+    policy: np.ndarray | None = None
 
     def occupancy(self, n_states: int) -> np.ndarray:
         """``(B, S)`` discounted state-occupancy measure of the chosen policy."""
@@ -59,12 +64,16 @@ class Plan:
         return occupancy
 
 
+_BATCHED = ("asw", "asw_without", "rewards", "path_states", "path_actions")
+
+
 def plan(
     mdp: TabularMDP,
     types: np.ndarray,
     weights: np.ndarray,
     boosts: np.ndarray,
     *,
+    with_policy: bool = False,
     chunk_size: int = DEFAULT_CHUNK,
 ) -> Plan:
     """Solve the full and the ``n`` counterfactual problems for every profile in ``types``.
@@ -74,21 +83,20 @@ def plan(
         types: ``(B, n, d)`` reported types.
         weights: ``(n,)`` positive agent weights.
         boosts: ``(S, A)`` additive boosts.
+        with_policy: also return the full problem's policy in every state.
         chunk_size: profiles planned together (bounds memory, not results).
 
     Inputs are assumed validated (see :class:`econ_envs.ama.mechanism.AMAParams`).
     """
+    starts = range(0, types.shape[0], chunk_size) if types.shape[0] else [0]
     parts = [
-        _plan_chunk(mdp, types[lo : lo + chunk_size], weights, boosts)
-        for lo in range(0, types.shape[0], chunk_size)
+        _plan_chunk(mdp, types[lo : lo + chunk_size], weights, boosts, with_policy)
+        for lo in starts
     ]
-    if not parts:
-        parts = [_plan_chunk(mdp, types, weights, boosts)]
-    batched = (np.concatenate([getattr(part, name) for part in parts]) for name in _BATCHED)
-    return Plan(*batched, parts[0].discounts)
-
-
-_BATCHED = ("policy", "asw", "asw_without", "rewards", "path_states", "path_actions")
+    fields = {name: np.concatenate([getattr(part, name) for part in parts]) for name in _BATCHED}
+    if with_policy:
+        fields["policy"] = np.concatenate([part.policy for part in parts])
+    return Plan(discounts=parts[0].discounts, **fields)
 
 
 def problem_types(types: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -101,13 +109,16 @@ def problem_types(types: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return weighted.reshape(batch, n + 1, n * d)
 
 
-def _tie_argmax(q: np.ndarray, best: np.ndarray) -> np.ndarray:
-    """Lowest action within ``TIE_TOLERANCE`` of ``best``; ``q`` is ``(S, A, B)``."""
-    threshold = best - TIE_TOLERANCE * (1.0 + np.abs(best))
-    choice = np.zeros(best.shape, dtype=np.int64)
-    for action in range(q.shape[1] - 1, -1, -1):
-        choice[q[:, action] >= threshold] = action
-    return choice
+def _rewards(mdp: TabularMDP, weighted: np.ndarray, columns: np.ndarray | slice) -> np.ndarray:
+    """Weighted rewards of state-action ``columns`` for ``weighted`` ``(K, ...)`` types:
+    ``(*columns shape, ...)``."""
+    rows, values = mdp.sparse_features
+    rows, values = rows[columns], values[columns]
+    extra = (None,) * (weighted.ndim - 1)
+    total = weighted[rows[..., 0]] * values[(..., 0, *extra)]
+    for j in range(1, rows.shape[-1]):
+        total += weighted[rows[..., j]] * values[(..., j, *extra)]
+    return total
 
 
 def _consecutive(indices: np.ndarray) -> int | slice | np.ndarray:
@@ -124,10 +135,11 @@ def _consecutive(indices: np.ndarray) -> int | slice | np.ndarray:
 def _q_values(
     mdp: TabularMDP, weighted: np.ndarray, static: np.ndarray, values: np.ndarray, lo: int, hi: int
 ) -> np.ndarray:
-    """``(S_t, A, B, P)`` action values of states ``lo..hi-1``; ``values`` is ``(S(+1), B, P)``."""
+    """``(S_t, A, B, P)`` action values of states ``lo..hi-1``; ``weighted`` is ``(K, B, P)``,
+    ``static`` ``(S, A, P)`` and ``values`` ``(S(+1), B, P)``."""
     n_actions = mdp.n_actions
-    columns = mdp.feature_matrix[:, lo * n_actions : hi * n_actions]
-    q = (columns.T @ weighted).reshape(hi - lo, n_actions, *values.shape[1:])
+    q = _rewards(mdp, weighted, slice(lo * n_actions, hi * n_actions))
+    q = q.reshape(hi - lo, n_actions, *values.shape[1:])
     q += static[lo:hi, :, None, :]
     index = _consecutive(mdp.next_state[lo:hi])
     if isinstance(index, int) and index == mdp.n_states and mdp.finite_horizon:  # terminal: 0
@@ -141,36 +153,58 @@ def _q_values(
 
 
 def _plan_chunk(
-    mdp: TabularMDP, types: np.ndarray, weights: np.ndarray, boosts: np.ndarray
+    mdp: TabularMDP, types: np.ndarray, weights: np.ndarray, boosts: np.ndarray, with_policy: bool
 ) -> Plan:
-    batch, n_problems = types.shape[0], mdp.n_agents + 1
-    weighted = problem_types(types, weights).reshape(batch * n_problems, -1).T.copy()
+    batch = types.shape[0]
+    weighted = np.ascontiguousarray(problem_types(types, weights).transpose(2, 0, 1))  # (K,B,P)
     static = (boosts[None] + mdp.removal_penalty).transpose(1, 2, 0)  # (S, A, P)
     n_states = mdp.n_states
-    policy = np.zeros((n_states, batch), dtype=np.int64)
-    values = np.zeros((n_states + 1, batch, n_problems))
+    values = np.zeros((n_states + 1, batch, mdp.n_agents + 1))
     if mdp.stage_bounds is not None:
-        bounds = mdp.stage_bounds
-        for lo, hi in reversed(list(pairwise(bounds))):
-            q = _q_values(mdp, weighted, static, values, lo, hi)
-            values[lo:hi] = q.max(axis=1)
-            policy[lo:hi] = _tie_argmax(q[..., 0], values[lo:hi, :, 0])
+        for lo, hi in reversed(list(pairwise(mdp.stage_bounds))):
+            values[lo:hi] = _q_values(mdp, weighted, static, values, lo, hi).max(axis=1)
     else:
-        values[:n_states] = _policy_iteration(mdp, weighted, static, batch)
-        q = _q_values(mdp, weighted, static, values, 0, n_states)
-        policy[:] = _tie_argmax(q[..., 0], values[:n_states, :, 0])
+        values[:n_states] = _policy_iteration(mdp, weighted, static)
+    full = (weighted[..., 0], boosts, values[..., 0])
+    policy = None
+    if with_policy or not mdp.finite_horizon:  # a stationary path needs the whole table
+        policy = _greedy(mdp, *full, np.broadcast_to(np.arange(n_states), (batch, n_states)))
+    if policy is None:  # finite horizon: choose only in the states the path visits
+        def choose(state: np.ndarray) -> np.ndarray:
+            return _greedy(mdp, *full, state[:, None])[:, 0]
+    else:
+        def choose(state: np.ndarray) -> np.ndarray:
+            return policy[np.arange(batch), state]
+    states, actions, discounts, rewards = _roll_out(mdp, types, choose)
+    policy = policy if with_policy else None
     asw_all = values[mdp.start]
-    policy = np.ascontiguousarray(policy.T)
-    states, actions, discounts, rewards = _roll_out(mdp, types, policy)
-    return Plan(policy, asw_all[:, 0], asw_all[:, 1:], rewards, states, actions, discounts)
+    return Plan(asw_all[:, 0], asw_all[:, 1:], rewards, states, actions, discounts, policy)
 
 
-def _policy_iteration(
-    mdp: TabularMDP, weighted: np.ndarray, static: np.ndarray, batch: int
+def _greedy(
+    mdp: TabularMDP,
+    weighted: np.ndarray,
+    boosts: np.ndarray,
+    values: np.ndarray,
+    states: np.ndarray,
 ) -> np.ndarray:
+    """Full-problem actions in ``states`` ``(B, m)``: the lowest action within the tie
+    tolerance of the best. ``weighted`` is ``(K, B)``, ``values`` ``(S(+1), B)``."""
+    n_actions = mdp.n_actions
+    columns = states[..., None] * n_actions + np.arange(n_actions)  # (B, m, A)
+    rows, coefficients = mdp.sparse_features
+    profile = np.arange(states.shape[0]).reshape(-1, *(1,) * (states.ndim))
+    q = (weighted[rows[columns], profile[..., None]] * coefficients[columns]).sum(axis=-1)
+    q += boosts[states]
+    q += mdp.gamma * values[mdp.next_state[states], profile]
+    best = q.max(axis=-1, keepdims=True)
+    return np.argmax(q >= best - TIE_TOLERANCE * (1.0 + np.abs(best)), axis=-1)
+
+
+def _policy_iteration(mdp: TabularMDP, weighted: np.ndarray, static: np.ndarray) -> np.ndarray:
     """``(S, B, P)`` optimal values of a discounted MDP by policy iteration (exact solves)."""
     n_states, n_actions = mdp.n_states, mdp.n_actions
-    reward = (mdp.feature_matrix.T @ weighted).reshape(n_states, n_actions, batch, -1)
+    reward = _rewards(mdp, weighted, slice(None)).reshape(n_states, n_actions, *weighted.shape[1:])
     reward += static[:, :, None, :]
     reward = np.moveaxis(reward, (0, 1), (2, 3))  # (B, P, S, A)
     rows = np.arange(n_states)
@@ -197,18 +231,19 @@ def path_length(mdp: TabularMDP) -> int:
 
 
 def _roll_out(
-    mdp: TabularMDP, types: np.ndarray, policy: np.ndarray
+    mdp: TabularMDP, types: np.ndarray, choose: Callable[[np.ndarray], np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Follow ``choose(states) -> actions`` from the start: the path, the discounts and each
+    agent's own reward along it."""
     batch, n = types.shape[:2]
     length = path_length(mdp)
     discounts = mdp.gamma ** np.arange(length)
     states = np.empty((batch, length), dtype=np.int64)
     actions = np.empty((batch, length), dtype=np.int64)
     rewards = np.zeros((batch, n))
-    rows = np.arange(batch)
     state = np.full(batch, mdp.start, dtype=np.int64)
     for t in range(length):
-        action = policy[rows, state]
+        action = choose(state)
         states[:, t], actions[:, t] = state, action
         features = mdp.features[:, state, action, :]  # (n, B, d)
         rewards += discounts[t] * np.einsum("bnd,nbd->bn", types, features)
