@@ -54,7 +54,8 @@ def _parser() -> argparse.ArgumentParser:
         "sources",
         nargs="*",
         default=["reference", "zero", "vcg"],
-        help="built-in sources: reference, zero, vcg (default: all)",
+        help="built-in sources: reference, zero, vcg, bilevel (runs the bilevel baselines; "
+        "default: reference zero vcg)",
     )
     seed.add_argument(
         "--files",

@@ -10,7 +10,8 @@ One function per source, each yielding submissions (plain data, see
   :func:`~leaderboards.submission.table_submission`); a folder stands for its ``*.json`` files;
 - :func:`mappo_submissions`: the ``policy_table.json`` files of ``econ-baselines mappo`` (PPO and
   MAPPO tables);
-- :func:`bilevel_submissions`: the result JSON files of ``econ-baselines bilevel``.
+- :func:`bilevel_submissions`: the result JSON files of ``econ-baselines bilevel``;
+- :func:`bilevel_runs`: runs the three bilevel baselines on every AMA board.
 
 :func:`seed_boards` submits them with :func:`leaderboards.submit.submit`, skipping a submission
 already recorded on its board (same ``submission_sha256``).
@@ -126,25 +127,44 @@ def mappo_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
         )
 
 
+def _bilevel_submission(result: dict[str, Any]) -> dict[str, Any]:
+    """The AMA submission of one bilevel result (the dict of ``BilevelResult.to_dict``)."""
+    config = dict(result["domain_config"])
+    domain = config.pop("domain")
+    env_id = result["env"] if result["env"].startswith("econ_envs/") else f"econ_envs/{domain}-v0"
+    method_config = result.get("method_config", {})
+    return params_submission(
+        env_id,
+        result["params"],
+        method=f"bilevel {result['method']}",
+        env_kwargs=config,
+        training_seeds=[result["seed"]],
+        steps=method_config.get("steps", method_config.get("n_points")),
+        wall_clock_s=result.get("wall_clock_s"),
+    )
+
+
 def bilevel_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
-    """AMA submissions from the result JSON files of ``econ-baselines bilevel`` (read as data)."""
+    """AMA submissions from the result JSON files of ``econ-baselines bilevel`` (read as data;
+    the evaluation they carry is ignored and recomputed)."""
     for path in paths:
-        result = json.loads(Path(path).read_text())
-        config = dict(result["domain_config"])
-        domain = config.pop("domain")
-        env_id = (
-            result["env"] if result["env"].startswith("econ_envs/") else f"econ_envs/{domain}-v0"
-        )
-        method_config = result.get("method_config", {})
-        yield params_submission(
-            env_id,
-            result["params"],
-            method=f"bilevel {result['method']}",
-            env_kwargs=config,
-            training_seeds=[result["seed"]],
-            steps=method_config.get("steps", method_config.get("n_points")),
-            wall_clock_s=result.get("wall_clock_s"),
-        )
+        yield _bilevel_submission(json.loads(Path(path).read_text()))
+
+
+BILEVEL_METHODS = ("grid", "zeroth-order", "first-order")
+
+
+def bilevel_runs(seed: int = 0) -> Iterator[dict[str, Any]]:
+    """Run the three bilevel baselines (default settings, one start) on every AMA board."""
+    from baselines.bilevel.runner import optimize  # lazy: needs torch
+
+    for board in boards():
+        if board.family == AMA:
+            for method in BILEVEL_METHODS:
+                result = optimize(
+                    board.env_id, method, seed=seed, progress=False, **board.env_kwargs
+                )
+                yield _bilevel_submission(result.to_dict())
 
 
 #: source name -> function of no argument yielding submissions
@@ -152,6 +172,7 @@ SOURCES: dict[str, Callable[[], Iterable[dict[str, Any]]]] = {
     "reference": reference_submissions,
     "zero": zero_table_submissions,
     "vcg": vcg_submissions,
+    "bilevel": bilevel_runs,
 }
 
 
