@@ -81,16 +81,24 @@ class TabularMDP:
 
     @cached_property
     def sparse_features(self) -> tuple[np.ndarray, np.ndarray]:
-        """``feature_matrix`` by columns: ``(rows, values)``, each ``(S * A, z)``, holding the
-        ``z`` (the most in any column) nonzero entries of every state-action column, padded
-        with value 0. Rewards are then gathers, not matrix products (no BLAS threads)."""
+        """``feature_matrix`` as gathers: ``(index, coefficients)``.
+
+        ``coefficients`` ``(u,)`` are the distinct nonzero feature values. Stack the weighted
+        types ``W`` ``(K, ...)`` as ``[c_1 W, ..., c_u W, 0]``; then the reward of state-action
+        column ``j`` is the sum over ``index[j]`` ``(z,)`` of rows of that stack (padding points
+        at the zero row). Rewards are then gathers and adds: no products, no BLAS threads.
+        """
         matrix = self.feature_matrix
+        n_rows = matrix.shape[0]
+        coefficients = np.unique(matrix[matrix != 0])
         width = max(1, int((matrix != 0).sum(axis=0).max()))
-        order = np.argsort(matrix == 0, axis=0, kind="stable")[:width].T  # nonzeros first
-        values = np.take_along_axis(matrix.T, order, axis=1)
-        rows, values = np.ascontiguousarray(order), np.ascontiguousarray(values)
-        rows.flags.writeable = values.flags.writeable = False
-        return rows, values
+        index = np.full((matrix.shape[1], width), coefficients.size * n_rows, dtype=np.int64)
+        for column in range(matrix.shape[1]):
+            rows = np.flatnonzero(matrix[:, column])
+            slot = np.searchsorted(coefficients, matrix[rows, column])
+            index[column, : rows.size] = slot * n_rows + rows
+        index.flags.writeable = coefficients.flags.writeable = False
+        return index, coefficients
 
     @cached_property
     def removal_penalty(self) -> np.ndarray:

@@ -109,15 +109,19 @@ def problem_types(types: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return weighted.reshape(batch, n + 1, n * d)
 
 
-def _rewards(mdp: TabularMDP, weighted: np.ndarray, columns: np.ndarray | slice) -> np.ndarray:
-    """Weighted rewards of state-action ``columns`` for ``weighted`` ``(K, ...)`` types:
-    ``(*columns shape, ...)``."""
-    rows, values = mdp.sparse_features
-    rows, values = rows[columns], values[columns]
-    extra = (None,) * (weighted.ndim - 1)
-    total = weighted[rows[..., 0]] * values[(..., 0, *extra)]
-    for j in range(1, rows.shape[-1]):
-        total += weighted[rows[..., j]] * values[(..., j, *extra)]
+def _stack(mdp: TabularMDP, weighted: np.ndarray) -> np.ndarray:
+    """``[c_1 W, ..., c_u W, 0]`` for the feature coefficients ``c`` (see ``sparse_features``)."""
+    coefficients = mdp.sparse_features[1]
+    scaled = [weighted if c == 1.0 else c * weighted for c in coefficients]
+    return np.concatenate([*scaled, np.zeros_like(weighted[:1])])
+
+
+def _rewards(mdp: TabularMDP, stacked: np.ndarray, columns: slice) -> np.ndarray:
+    """``(columns, ...)`` weighted rewards of state-action ``columns`` from ``_stack``."""
+    index = mdp.sparse_features[0][columns]
+    total = np.take(stacked, index[:, 0], axis=0)
+    for j in range(1, index.shape[1]):
+        total += np.take(stacked, index[:, j], axis=0)
     return total
 
 
@@ -135,8 +139,8 @@ def _consecutive(indices: np.ndarray) -> int | slice | np.ndarray:
 def _q_values(
     mdp: TabularMDP, weighted: np.ndarray, static: np.ndarray, values: np.ndarray, lo: int, hi: int
 ) -> np.ndarray:
-    """``(S_t, A, B, P)`` action values of states ``lo..hi-1``; ``weighted`` is ``(K, B, P)``,
-    ``static`` ``(S, A, P)`` and ``values`` ``(S(+1), B, P)``."""
+    """``(S_t, A, B, P)`` action values of states ``lo..hi-1``; ``weighted`` is ``_stack``ed
+    ``(uK + 1, B, P)``, ``static`` ``(S, A, P)`` and ``values`` ``(S(+1), B, P)``."""
     n_actions = mdp.n_actions
     q = _rewards(mdp, weighted, slice(lo * n_actions, hi * n_actions))
     q = q.reshape(hi - lo, n_actions, *values.shape[1:])
@@ -156,7 +160,7 @@ def _plan_chunk(
     mdp: TabularMDP, types: np.ndarray, weights: np.ndarray, boosts: np.ndarray, with_policy: bool
 ) -> Plan:
     batch = types.shape[0]
-    weighted = np.ascontiguousarray(problem_types(types, weights).transpose(2, 0, 1))  # (K,B,P)
+    weighted = _stack(mdp, problem_types(types, weights).transpose(2, 0, 1))  # (uK+1, B, P)
     static = (boosts[None] + mdp.removal_penalty).transpose(1, 2, 0)  # (S, A, P)
     n_states = mdp.n_states
     values = np.zeros((n_states + 1, batch, mdp.n_agents + 1))
@@ -189,12 +193,13 @@ def _greedy(
     states: np.ndarray,
 ) -> np.ndarray:
     """Full-problem actions in ``states`` ``(B, m)``: the lowest action within the tie
-    tolerance of the best. ``weighted`` is ``(K, B)``, ``values`` ``(S(+1), B)``."""
+    tolerance of the best. ``weighted`` is ``_stack``ed ``(uK + 1, B)``, ``values``
+    ``(S(+1), B)``."""
     n_actions = mdp.n_actions
     columns = states[..., None] * n_actions + np.arange(n_actions)  # (B, m, A)
-    rows, coefficients = mdp.sparse_features
+    index = mdp.sparse_features[0][columns]  # (B, m, A, z)
     profile = np.arange(states.shape[0]).reshape(-1, *(1,) * (states.ndim))
-    q = (weighted[rows[columns], profile[..., None]] * coefficients[columns]).sum(axis=-1)
+    q = weighted[index, profile[..., None]].sum(axis=-1)
     q += boosts[states]
     q += mdp.gamma * values[mdp.next_state[states], profile]
     best = q.max(axis=-1, keepdims=True)
