@@ -3,6 +3,7 @@
 Examples::
 
     econ-leaderboard submit --env econ_envs/MSPM-v0 --file policy.json --method "MAPPO (ours)"
+    econ-leaderboard submit --env econ_envs/MSPM-v0 --file runs/RUN/policy_table.json --format mappo
     econ-leaderboard show econ_envs/MSPM-v0
     econ-leaderboard render
     econ-leaderboard seed reference zero vcg --mappo runs/mappo --bilevel runs/bilevel
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from leaderboards.boards import boards, select
+from leaderboards.convert import FORMATS, read_converted
 from leaderboards.records import RESULTS_DIR, load_records
 from leaderboards.render import HEADER, OUT_DIR, board_rows, describe, fmt
 from leaderboards.submission import SubmissionError, load_submission
@@ -35,6 +37,13 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--env", required=True, help="env id, e.g. econ_envs/MSPM-v0")
     sub.add_argument("--file", required=True, type=Path, help="submission JSON")
     sub.add_argument("--method", help="method name (replaces the file's)")
+    sub.add_argument(
+        "--format",
+        choices=["submission", *FORMATS],
+        default="submission",
+        help="the file is a submission (default), or a result file of econ-baselines train "
+        "(mappo: policy_table.json) or bilevel, converted to one (its own score is ignored)",
+    )
     _wandb_options(sub)
 
     show = commands.add_parser("show", help="print the ranked board(s) of an id in the terminal")
@@ -113,8 +122,9 @@ def _show(query: str, results: Path, top: int) -> None:
 def _submit(args: argparse.Namespace) -> None:
     from leaderboards.submit import submit
 
+    source = args.file if args.format == "submission" else read_converted(args.file, args.format)
     result = submit(
-        args.file,
+        source,
         env_id=args.env,
         method=args.method,
         results_dir=args.results,

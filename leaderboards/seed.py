@@ -8,7 +8,7 @@ One function per source, each yielding submissions (plain data, see
 - :func:`vcg_submissions`: VCG (weights 1, boosts 0) on every AMA board;
 - :func:`file_submissions`: submission JSON files (any method, e.g. written with
   :func:`~leaderboards.submission.table_submission`); a folder stands for its ``*.json`` files;
-- :func:`mappo_submissions`: the ``policy_table.json`` files of ``econ-baselines mappo`` (PPO and
+- :func:`mappo_submissions`: the ``policy_table.json`` files of ``econ-baselines train`` (PPO and
   MAPPO tables);
 - :func:`bilevel_submissions`: the result JSON files of ``econ-baselines bilevel``;
 - :func:`bilevel_runs`: runs the three bilevel baselines on every AMA board.
@@ -19,7 +19,6 @@ already recorded on its board (same ``submission_sha256``).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from econ_envs.policy_table import game_of
 from econ_envs.published import optimal_mspm_table
 from econ_envs.registry import AMA, STACKELBERG, entry
 from leaderboards.boards import Board, boards
+from leaderboards.convert import from_bilevel, read_converted
 from leaderboards.records import RESULTS_DIR, load_records
 from leaderboards.submission import load_submission, params_submission, table_submission
 from leaderboards.submit import SubmitResult, submit
@@ -112,43 +112,17 @@ def file_submissions(paths: Iterable[Path | str], pattern: str = "*.json") -> It
 
 
 def mappo_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
-    """Stackelberg submissions from the ``policy_table.json`` files of ``econ-baselines mappo``
-    (read as data; the score they carry is ignored and recomputed)."""
+    """Stackelberg submissions from the ``policy_table.json`` files of ``econ-baselines train``
+    (PPO and MAPPO; the score they carry is ignored and recomputed)."""
     for path in paths:
-        result = json.loads(Path(path).read_text())
-        yield table_submission(
-            result["env_id"],
-            result["table"],
-            method=result["method"],
-            env_kwargs=result.get("env_kwargs", {}),
-            training_seeds=[result["training_seed"]],
-            steps=result.get("training_steps"),
-            wall_clock_s=result.get("wall_clock_s"),
-        )
-
-
-def _bilevel_submission(result: dict[str, Any]) -> dict[str, Any]:
-    """The AMA submission of one bilevel result (the dict of ``BilevelResult.to_dict``)."""
-    config = dict(result["domain_config"])
-    domain = config.pop("domain")
-    env_id = result["env"] if result["env"].startswith("econ_envs/") else f"econ_envs/{domain}-v0"
-    method_config = result.get("method_config", {})
-    return params_submission(
-        env_id,
-        result["params"],
-        method=f"bilevel {result['method']}",
-        env_kwargs=config,
-        training_seeds=[result["seed"]],
-        steps=method_config.get("steps", method_config.get("n_points")),
-        wall_clock_s=result.get("wall_clock_s"),
-    )
+        yield read_converted(path, "mappo")
 
 
 def bilevel_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]:
-    """AMA submissions from the result JSON files of ``econ-baselines bilevel`` (read as data;
-    the evaluation they carry is ignored and recomputed)."""
+    """AMA submissions from the result JSON files of ``econ-baselines bilevel`` (the evaluation
+    they carry is ignored and recomputed)."""
     for path in paths:
-        yield _bilevel_submission(json.loads(Path(path).read_text()))
+        yield read_converted(path, "bilevel")
 
 
 BILEVEL_METHODS = ("grid", "zeroth-order", "first-order")
@@ -164,7 +138,7 @@ def bilevel_runs(seed: int = 0) -> Iterator[dict[str, Any]]:
                 result = optimize(
                     board.env_id, method, seed=seed, progress=False, **board.env_kwargs
                 )
-                yield _bilevel_submission(result.to_dict())
+                yield from_bilevel(result.to_dict())
 
 
 #: source name -> function of no argument yielding submissions

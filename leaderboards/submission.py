@@ -181,6 +181,13 @@ def _metadata(
     return {"method": method, "authors": list(authors), "training": training, "links": list(links)}
 
 
+def _as_list(values: ArrayLike, name: str) -> Any:
+    try:
+        return np.asarray(values).tolist()
+    except ValueError:
+        raise SubmissionError(f"{name} rows must all have the same length") from None
+
+
 def table_submission(
     env_id: str,
     table: ArrayLike,
@@ -203,7 +210,7 @@ def table_submission(
         "version": 1,
         "env_id": env_id,
         "env_kwargs": dict(env_kwargs or {}),
-        "table": np.asarray(table).tolist(),
+        "table": _as_list(table, "table"),
         **_metadata(method, authors, training_seeds, steps, wall_clock_s, curve, links),
     }
     return dict(load_submission(data).data)
@@ -229,8 +236,8 @@ def params_submission(
         "env_id": env_id,
         "env_kwargs": dict(env_kwargs or {}),
         "params": {
-            "weights": np.asarray(as_dict["weights"]).tolist(),
-            "boosts": np.asarray(as_dict["boosts"]).tolist(),
+            "weights": _as_list(as_dict["weights"], "params.weights"),
+            "boosts": _as_list(as_dict["boosts"], "params.boosts"),
         },
         **_metadata(method, authors, training_seeds, steps, wall_clock_s, curve, links),
     }

@@ -164,3 +164,23 @@ def test_arbitrary_json_never_crashes_the_validator(kwargs: dict, table: object)
         load_submission(data)
     except SubmissionError as error:
         assert str(error)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "data", "message"),
+    [
+        ("mappo", {"env_id": MSG, "table": [0, 1, 2]}, "not a valid mappo result file"),
+        (
+            "mappo",
+            {"env_id": MSG, "method": "m", "training_seed": 0, "table": [[0], [1, 2]]},
+            "same length",
+        ),
+        ("bilevel", [1, 2], "not a valid bilevel result file"),
+        ("pickle", {}, "unknown"),
+    ],
+)
+def test_bad_baseline_result_files_are_rejected(fmt: str, data: object, message: str) -> None:
+    from leaderboards.convert import convert
+
+    with pytest.raises(SubmissionError, match=message):
+        convert(data, fmt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +93,8 @@ def _wandb_records(path: Path) -> Iterator[object]:
             position += block - position % block
             continue
         _, length, kind = struct.unpack("<IHB", data[position : position + 7])
+        if position + 7 + length > len(data):
+            return  # the writer is not done with this record yet
         pending += data[position + 7 : position + 7 + length]
         position += 7 + length
         if kind in (1, 4):  # a full record, or the last piece of one
@@ -111,8 +114,13 @@ def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.M
     )
     run = result.wandb_run
     assert run is not None and run.parent == tmp_path / "wandb" and run.name.startswith("offline-")
+    path = next(run.glob("run-*.wandb"))
+    for _ in range(300):  # the W&B service may still be flushing the run file
+        if any(r.WhichOneof("record_type") == "exit" for r in _wandb_records(path)):
+            break
+        time.sleep(0.1)
     summary, project, tables = {}, None, 0
-    for record in _wandb_records(next(run.glob("run-*.wandb"))):
+    for record in _wandb_records(path):
         kind = record.WhichOneof("record_type")
         if kind == "run":
             project = record.run.project
