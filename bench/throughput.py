@@ -1,0 +1,92 @@
+"""Leader steps per second of every Stackelberg id (single env, native vector env at
+B = 64, 1024, 4096) with a random policy, the memory of a 4096-wide MSPM vector env, and the
+time to evaluate one policy table exactly.
+
+Run: ``python bench/throughput.py [--seconds 1.0]``. Prints a table; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import tracemalloc
+
+import gymnasium as gym
+import numpy as np
+
+import econ_envs
+from econ_envs.policy_table import evaluate_table, game_of
+
+BATCHES = (64, 1024, 4096)
+
+
+def random_actions(space: gym.Space, count: int, seed: int) -> np.ndarray:
+    """``count`` random actions of one env's space, pre-drawn so sampling is not timed."""
+    space.seed(seed)
+    return np.stack([np.asarray(space.sample()) for _ in range(count)])
+
+
+def single_rate(env_id: str, seconds: float) -> float:
+    env = gym.make(env_id)
+    actions = random_actions(env.action_space, 4096, 0)
+    env.reset(seed=0)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for a in actions[:512]:
+            if env.step(a)[2]:
+                env.reset()
+        steps += 512
+    return steps / (time.perf_counter() - start)
+
+
+def vector_rate(env_id: str, batch: int, seconds: float) -> float:
+    venv = gym.make_vec(env_id, num_envs=batch)
+    pool = random_actions(venv.single_action_space, batch * 8, 1)
+    actions = [pool[np.random.default_rng(k).integers(len(pool), size=batch)] for k in range(8)]
+    venv.reset(seed=0)
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for a in actions:
+            venv.step(a)
+        steps += batch * len(actions)
+    return steps / (time.perf_counter() - start)
+
+
+def vector_memory_mib(env_id: str, batch: int) -> float:
+    tracemalloc.start()
+    venv = gym.make_vec(env_id, num_envs=batch)
+    venv.reset(seed=0)
+    actions = random_actions(venv.single_action_space, batch, 2)
+    for _ in range(50):
+        venv.step(actions)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def table_eval_ms(env_id: str, repeats: int = 5) -> float:
+    game = game_of(env_id)
+    table = random_actions(game.spec.action_space, game.spec.n_observations, 3)
+    start = time.perf_counter()
+    for seed in range(repeats):
+        evaluate_table(env_id, table, seed=seed)
+    return (time.perf_counter() - start) / repeats * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
+    args = parser.parse_args()
+    header = f"{'env id':34} {'single':>10}" + "".join(f" {'B=' + str(b):>12}" for b in BATCHES)
+    print("leader steps per second (random policy)")
+    print(header + f" {'table eval':>11}")
+    for env_id in econ_envs.ids("stackelberg"):
+        row = f"{env_id:34} {single_rate(env_id, args.seconds):>10,.0f}"
+        row += "".join(f" {vector_rate(env_id, b, args.seconds):>12,.0f}" for b in BATCHES)
+        print(row + f" {table_eval_ms(env_id):>9.1f}ms", flush=True)
+    mib = vector_memory_mib("econ_envs/MSPM-v0", 4096)
+    print(f"\nMSPM-v0 vector env, B=4096: peak traced memory {mib:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
