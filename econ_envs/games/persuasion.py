@@ -16,6 +16,7 @@ bad = 0 and good = 1, utility 0).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import gymnasium as gym
@@ -67,7 +68,10 @@ class Persuasion(StackelbergGame):
         n_plans = 2**self.n_signals
         #: buys[m, s]: plan m buys on signal s
         self.buys = ((np.arange(n_plans)[:, None] >> np.arange(self.n_signals)) & 1) == 0
-        self.types = TypeDistribution((1, 2), [[1.0], [1 - self.prior, self.prior]])
+        # the complement of the nearest simple fraction, correctly rounded: 1 - float(1/3) is
+        # one ulp above float(2/3), which would break the buyer's tie at the optimum
+        bad = float(1 - Fraction(self.prior).limit_denominator(10**6))
+        self.types = TypeDistribution((1, 2), [[1.0], [bad, self.prior]])
         self.spec = GameSpec(
             name="Persuasion",
             n_types=(1, 2),
