@@ -1,0 +1,65 @@
+"""Exact oracles against known optima (REFERENCE.md) and against the exact table evaluator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from baselines.oracles import (
+    best_message_allocation_table,
+    normal_form_optimum,
+    strong_stackelberg,
+)
+from econ_envs.policy_table import evaluate_table
+
+
+@pytest.mark.parametrize(
+    ("env_id", "mixed", "value"),
+    [
+        ("econ_envs/Escape-v0", False, 1.0),
+        ("econ_envs/Escape-v0", True, 1.0),
+        ("econ_envs/Maintain-v0", False, 20 / 30),
+        ("econ_envs/Maintain-v0", True, 27.5 / 30),
+    ],
+)
+def test_lp_oracle_matches_reference(env_id, mixed, value):
+    solution = normal_form_optimum(env_id, mixed=mixed)
+    assert solution.value == pytest.approx(value, abs=1e-9)
+    assert solution.leader_strategy.sum() == pytest.approx(1.0)
+
+
+def test_maintain_mixed_commitment_is_the_published_one():
+    solution = normal_form_optimum("econ_envs/Maintain-v0", mixed=True)
+    assert solution.leader_strategy == pytest.approx([0.25, 0.75, 0.0], abs=1e-7)
+    assert solution.follower_action == 0
+    # the supremum is approached from the follower's strict side: 27.5 - 10e at (0.25+e, 0.75-e)
+    e = 0.01
+    table = np.array([[0.25 + e, 0.75 - e, 0.0]], np.float32)
+    near = evaluate_table("econ_envs/Maintain-v0", table, seed=0, mixed=True)
+    assert near.value == pytest.approx((27.5 - 10 * e) / 30, abs=1e-6)
+    assert near.value < solution.value
+
+
+@pytest.mark.parametrize("game_seed", range(8))
+def test_pure_lp_oracle_agrees_with_exact_evaluator(game_seed):
+    rng = np.random.default_rng(game_seed)
+    payoffs = rng.uniform(-1.0, 1.0, (3, 3, 2))
+    solution = strong_stackelberg(payoffs[..., 0], payoffs[..., 1], mixed=False)
+    scale = np.abs(payoffs).max()  # the env normalizes payoffs by the largest entry
+    values = [
+        evaluate_table("econ_envs/NormalForm-v0", [row], seed=0, payoffs=payoffs).value
+        for row in range(3)
+    ]
+    assert solution.value / scale == pytest.approx(max(values), abs=1e-12)
+    assert int(np.argmax(solution.leader_strategy)) == int(np.argmax(values))
+    mixed = strong_stackelberg(payoffs[..., 0], payoffs[..., 1], mixed=True)
+    assert mixed.value >= solution.value - 1e-9  # committing to a mixture never hurts
+
+
+@pytest.mark.parametrize(("messages", "value"), [(1, 1 / 3), (2, 2 / 3), (3, 1.0)])
+def test_best_message_allocation_table(messages, value):
+    result = best_message_allocation_table(n_messages=messages)
+    assert result.exhaustive and result.evaluations == 3**messages
+    assert result.value == pytest.approx(value)
+    assert result.regret == 0.0
+    assert len(set(result.table.tolist())) == messages  # every message gets its own item

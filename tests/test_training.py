@@ -1,0 +1,128 @@
+"""End-to-end training: Escape is solved, the W&B run holds the metrics, runs resume."""
+
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from baselines.cli import main
+from baselines.mappo.checkpoint import Checkpoint
+from baselines.mappo.config import TrainConfig
+from baselines.mappo.train import TABLE_NAME, _Run, train
+
+ROLLOUT = 6400  # 64 envs x one 100-step Escape episode each
+
+
+def _wandb_history(path: Path) -> tuple[list[dict], dict]:
+    """History rows and config of an offline W&B run file: a leveldb-style log (32 KiB blocks
+    of records with a 7-byte header) of ``wandb_internal_pb2.Record`` protobufs."""
+    rows: list[dict] = []
+    config: dict = {}
+    for record in _records(path.read_bytes()):
+        kind = record.WhichOneof("record_type")
+        if kind == "history":
+            items = record.history.item
+            rows.append({i.key or "/".join(i.nested_key): json.loads(i.value_json) for i in items})
+        elif kind == "run":
+            config.update({i.key: json.loads(i.value_json) for i in record.run.config.update})
+    return rows, config
+
+
+def _records(data: bytes, block: int = 32768) -> Iterator:
+    from wandb.proto import wandb_internal_pb2
+
+    assert data[:4] == b":W&B"
+    position, pending = 7, b""
+    while position + 7 <= len(data):
+        if block - position % block < 7:  # block trailer too short for a header
+            position += block - position % block
+            continue
+        _, length, kind = struct.unpack("<IHB", data[position : position + 7])
+        pending += data[position + 7 : position + 7 + length]
+        position += 7 + length
+        if kind in (1, 4):  # FULL or LAST fragment
+            record = wandb_internal_pb2.Record()
+            record.ParseFromString(pending)
+            pending = b""
+            yield record
+
+
+def _config(run_dir: Path, **overrides) -> TrainConfig:
+    fields = {
+        "env_id": "econ_envs/Escape-v0",
+        "seed": 1,
+        "num_envs": 64,
+        "rollout_steps": ROLLOUT,
+        "total_steps": 2 * ROLLOUT,
+        "learning_rate": 3e-3,
+        "eval_every": ROLLOUT,
+        "run_dir": str(run_dir),
+        "progress": False,
+        **overrides,
+    }
+    return TrainConfig(**fields)
+
+
+@pytest.fixture(scope="module")
+def escape_run(tmp_path_factory: pytest.TempPathFactory):
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    root = tmp_path_factory.mktemp("escape")
+    config = _config(root)
+    initial = _Run(config, None).score()  # the untrained deterministic policy of this seed
+    result = train(config, run_dir=root / "run")
+    yield initial, result
+    monkeypatch.undo()
+
+
+def test_short_escape_training_reaches_the_optimum(escape_run):
+    initial, result = escape_run
+    assert initial.value < 1.0  # the untrained leader is not already optimal
+    assert result.score.value == 1.0 and result.score.regret == 0.0
+    assert result.score.table.tolist() == [2]  # commit to the row of the (30, 30) cell
+    assert result.solved_at is not None and result.global_step == 2 * ROLLOUT
+    document = json.loads((result.run_dir / TABLE_NAME).read_text())
+    assert document["table"] == [2] and document["score"]["value"] == 1.0
+    assert document["training_steps"] == 2 * ROLLOUT and document["method"] == "mappo"
+
+
+def test_offline_wandb_run_holds_the_metrics(escape_run):
+    _, result = escape_run
+    runs = list((result.run_dir / "wandb").glob("offline-run-*"))
+    assert len(runs) == 1
+    history, config = _wandb_history(next(runs[0].glob("run-*.wandb")))
+    assert [row["_step"] for row in history] == [ROLLOUT, 2 * ROLLOUT]
+    for name in (
+        "econ/leader_return",
+        "econ/follower_regret",
+        "econ/optimality_gap",
+        "charts/SPS",
+        "losses/policy_loss",
+        "losses/value_loss",
+        "eval/value",
+    ):
+        assert all(name in row for row in history), name
+    assert history[-1]["econ/optimality_gap"] == 0.0 and history[-1]["eval/value"] == 1.0
+    assert 0.0 <= history[0]["econ/leader_return"] <= 1.0
+    assert "git_commit" in config and config["env_id"] == "econ_envs/Escape-v0"
+
+
+def test_resume_continues_the_step_count(escape_run, capsys):
+    _, result = escape_run
+    before = Checkpoint.load(result.run_dir)
+    assert (before.global_step, before.updates) == (2 * ROLLOUT, 2)
+    code = main(
+        ["train", "--resume", str(result.run_dir), "--steps", str(3 * ROLLOUT), "--no-track"]
+    )
+    assert code == 0
+    after = Checkpoint.load(result.run_dir)
+    assert (after.global_step, after.updates) == (3 * ROLLOUT, 3)
+    assert after.wall_clock > before.wall_clock
+    document = json.loads((result.run_dir / TABLE_NAME).read_text())
+    assert document["training_steps"] == 3 * ROLLOUT and document["score"]["value"] == 1.0
+    assert "value 1.0000" in capsys.readouterr().out
