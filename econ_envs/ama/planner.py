@@ -57,11 +57,9 @@ class Plan:
     def occupancy(self, n_states: int) -> np.ndarray:
         """``(B, S)`` discounted state-occupancy measure of the chosen policy."""
         batch = self.path_states.shape[0]
-        occupancy = np.zeros((batch, n_states))
-        rows = np.repeat(np.arange(batch), self.path_states.shape[1])
-        weights = np.tile(self.discounts, batch)
-        np.add.at(occupancy, (rows, self.path_states.ravel()), weights)
-        return occupancy
+        keys = (np.arange(batch)[:, None] * n_states + self.path_states).ravel()
+        occupancy = np.bincount(keys, np.tile(self.discounts, batch), batch * n_states)
+        return occupancy.reshape(batch, n_states)
 
 
 _BATCHED = ("asw", "asw_without", "rewards", "path_states", "path_actions")
@@ -240,17 +238,21 @@ def _roll_out(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Follow ``choose(states) -> actions`` from the start: the path, the discounts and each
     agent's own reward along it."""
-    batch, n = types.shape[:2]
+    batch = types.shape[0]
     length = path_length(mdp)
     discounts = mdp.gamma ** np.arange(length)
     states = np.empty((batch, length), dtype=np.int64)
     actions = np.empty((batch, length), dtype=np.int64)
-    rewards = np.zeros((batch, n))
     state = np.full(batch, mdp.start, dtype=np.int64)
     for t in range(length):
         action = choose(state)
         states[:, t], actions[:, t] = state, action
-        features = mdp.features[:, state, action, :]  # (n, B, d)
-        rewards += discounts[t] * np.einsum("bnd,nbd->bn", types, features)
         state = mdp.next_state[state, action]
+    # discounted visits of every state-action pair, then rewards linear in them
+    n_pairs = mdp.n_states * mdp.n_actions
+    keys = (np.arange(batch)[:, None] * n_pairs + states * mdp.n_actions + actions).ravel()
+    visits = np.bincount(keys, np.tile(discounts, batch), batch * n_pairs)
+    visits = visits.reshape(batch, n_pairs)
+    features = mdp.features.reshape(mdp.n_agents, n_pairs, -1)
+    rewards = np.einsum("bnd,bnd->bn", np.einsum("bk,nkd->bnd", visits, features), types)
     return states, actions, discounts, rewards
