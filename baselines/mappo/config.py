@@ -43,6 +43,7 @@ class TrainConfig:
         track: log a W&B run.
         progress: show a progress bar.
         stop_when_solved: stop at the first evaluation whose table is optimal (benchmarks).
+        time_limit: stop after this many seconds of training (``None``: no limit).
     """
 
     env_id: str = "econ_envs/MessageAllocation-v0"
@@ -72,6 +73,7 @@ class TrainConfig:
     track: bool = True
     progress: bool = True
     stop_when_solved: bool = False
+    time_limit: float | None = None
 
     def __post_init__(self) -> None:
         if self.algo not in ALGOS:

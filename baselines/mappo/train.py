@@ -43,7 +43,7 @@ class TrainResult:
         global_step: env steps trained in total (including those before a resume).
         score: exact score of the final deterministic policy table.
         solved_at: first evaluated env step whose table was optimal (within 0.02, regret 0).
-        solved_wall_clock: training seconds at ``solved_at``.
+        solved_wall_clock: training seconds (collection, updates, evaluations) at ``solved_at``.
         wall_clock: training seconds in total.
         steps_per_second: env steps per second of this process (collection and updates).
     """
@@ -159,9 +159,12 @@ def train(
     while run.global_step < config.total_steps:
         before = run.global_step
         metrics = run.iterate()
-        last = run.global_step >= config.total_steps
+        out_of_time = config.time_limit is not None and run.wall_clock >= config.time_limit
+        last = out_of_time or run.global_step >= config.total_steps
         if last or _crossed(before, run.global_step, config.eval_every):
+            started = time.perf_counter()
             score = run.score()
+            run.wall_clock += time.perf_counter() - started  # evaluations count as training time
             metrics.update(score.metrics())
             if solved_at is None and score.solved():
                 solved_at, solved_clock = run.global_step, run.wall_clock
@@ -171,7 +174,7 @@ def train(
         if wandb_run is not None:
             wandb_run.log(metrics, step=run.global_step)
         bar.update(run.global_step - before)
-        if solved_at is not None and config.stop_when_solved:
+        if out_of_time or (solved_at is not None and config.stop_when_solved):
             break
     bar.close()
     if score is None:  # nothing left to train (resumed at the end)
