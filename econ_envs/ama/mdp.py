@@ -93,10 +93,11 @@ class TabularMDP:
         coefficients = np.unique(matrix[matrix != 0])
         width = max(1, int((matrix != 0).sum(axis=0).max()))
         index = np.full((matrix.shape[1], width), coefficients.size * n_rows, dtype=np.int64)
-        for column in range(matrix.shape[1]):
-            rows = np.flatnonzero(matrix[:, column])
-            slot = np.searchsorted(coefficients, matrix[rows, column])
-            index[column, : rows.size] = slot * n_rows + rows
+        columns, rows = np.nonzero(matrix.T)  # grouped by column
+        counts = np.bincount(columns, minlength=matrix.shape[1])
+        position = np.arange(columns.size) - (np.cumsum(counts) - counts)[columns]
+        slot = np.searchsorted(coefficients, matrix[rows, columns])
+        index[columns, position] = slot * n_rows + rows
         index.flags.writeable = coefficients.flags.writeable = False
         return index, coefficients
 
