@@ -91,6 +91,34 @@ def run_one(
     )
 
 
+def throughput(setting: str, algo: str, updates: int, num_envs: int, threads: int) -> str:
+    """Steady-state training speed (collection + PPO update) after one warm-up update (numba
+    compilation): env steps per wall-clock second and per CPU second of this process."""
+    import time
+
+    import torch
+
+    from baselines.mappo.config import TrainConfig
+    from baselines.mappo.train import TrainingRun
+
+    torch.set_num_threads(threads)
+    env_id, env_kwargs = SETTINGS[setting]
+    config = TrainConfig(
+        env_id=env_id, env_kwargs=env_kwargs, algo=algo, num_envs=num_envs, track=False
+    )
+    run = TrainingRun(config, None)
+    run.iterate()
+    wall, cpu, first = time.perf_counter(), time.process_time(), run.global_step
+    for _ in range(updates):
+        run.iterate()
+    steps = run.global_step - first
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return (
+        f"{setting} {algo}: {num_envs} envs, rollout {run.rollout}, {steps:,} steps: "
+        f"{steps / wall:,.0f} steps/s wall, {steps / cpu:,.0f} steps/CPU-s ({threads} threads)"
+    )
+
+
 def _run_star(job: tuple) -> Outcome:
     return run_one(*job)
 
@@ -132,7 +160,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=5.0, help="time budget per run")
     parser.add_argument("--workers", type=int, default=1, help="runs in parallel")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per run")
+    parser.add_argument(
+        "--throughput",
+        type=int,
+        default=0,
+        metavar="UPDATES",
+        help="only measure steady-state steps/s over this many updates per setting and algo",
+    )
+    parser.add_argument("--num-envs", type=int, default=1024, help="envs (throughput mode)")
     args = parser.parse_args(argv)
+    if args.throughput:
+        for setting in args.settings:
+            for algo in args.algos:
+                print(throughput(setting, algo, args.throughput, args.num_envs, args.threads))
+        return
     jobs = [
         (setting, algo, seed, int(args.steps), args.minutes, args.threads)
         for setting in args.settings

@@ -12,7 +12,7 @@ import pytest
 from baselines.cli import main
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.config import TrainConfig
-from baselines.mappo.train import TABLE_NAME, _Run, train
+from baselines.mappo.train import TABLE_NAME, TrainingRun, train
 
 ROLLOUT = 6400  # 64 envs x one 100-step Escape episode each
 
@@ -74,7 +74,7 @@ def escape_run(tmp_path_factory: pytest.TempPathFactory):
     monkeypatch.setenv("WANDB_SILENT", "true")
     root = tmp_path_factory.mktemp("escape")
     config = _config(root)
-    initial = _Run(config, None).score()  # the untrained deterministic policy of this seed
+    initial = TrainingRun(config, None).score()  # the untrained deterministic policy of this seed
     result = train(config, run_dir=root / "run")
     yield initial, result
     monkeypatch.undo()

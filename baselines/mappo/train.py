@@ -57,8 +57,9 @@ class TrainResult:
     steps_per_second: float
 
 
-class _Run:
-    """The objects of one training run, built from a config (and a checkpoint to resume)."""
+class TrainingRun:
+    """One training run: env, agent, collector and counters, built from a config (and a
+    checkpoint to resume). :func:`train` drives it; benchmarks may step it directly."""
 
     def __init__(self, config: TrainConfig, resume: Checkpoint | None):
         torch.manual_seed(config.seed)
@@ -147,7 +148,7 @@ def train(
     """
     name = tracking.run_name(config.env_id, config.algo, config.seed)
     run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / name
-    run = _Run(config, resume)
+    run = TrainingRun(config, resume)
     wandb_run = _start_wandb(config, name, run_dir) if config.track else None
     first_step, first_clock = run.global_step, run.wall_clock
     solved_at: int | None = None
@@ -205,7 +206,7 @@ def _start_wandb(config: TrainConfig, name: str, run_dir: Path) -> Any:
     )
 
 
-def _record(config: TrainConfig, run: _Run, name: str, sps: float) -> dict[str, Any]:
+def _record(config: TrainConfig, run: TrainingRun, name: str, sps: float) -> dict[str, Any]:
     return {
         "env_id": config.env_id,
         "env_kwargs": config.env_kwargs,
