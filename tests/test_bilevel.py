@@ -128,3 +128,16 @@ def test_the_cli_writes_a_result_whose_parameters_reevaluate_to_the_same_score(t
     assert again.objective == stored["evaluation"]["objective"]
     with pytest.raises(ValueError, match=r"method must be one of .*first-order.*zeroth-order"):
         optimize("SequentialSales", "annealing")
+
+
+def test_the_cli_logs_one_offline_wandb_run_per_optimization(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    status = main([
+        "bilevel", "--env", "econ_envs/SequentialSales-v0", "--n-agents", "2", "--n-items", "1",
+        "--method", "grid", "--n-points", "8", "--eval-profiles", "100", "--no-progress",
+    ])
+    assert status == 0
+    assert len(list((tmp_path / "runs" / "wandb").glob("offline-run-*"))) == 1
+    assert len(list((tmp_path / "runs" / "bilevel").glob("*.json"))) == 1
