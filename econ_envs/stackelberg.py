@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
+from econ_envs.games.base import row_selection
 from econ_envs.random import StreamBatch
 from econ_envs.validation import check_positive_int
 
@@ -96,6 +97,12 @@ class StackelbergEpisodes:
             self.n, self.max_types, self.max_messages, self.plays_per_iteration
         )
         self.state = np.zeros((batch, self._layout.size), np.float32)
+        self._response_plays = max(1, self.response_iterations * self.plays_per_iteration)
+        self._followers = np.arange(self.n)
+        # identities whose rows are one-hot vectors (gathering rows is cheaper than comparing)
+        self._type_one_hot = np.eye(self.max_types, dtype=np.float32)
+        self._message_one_hot = np.eye(self.max_messages, dtype=np.float32)
+        self._play_one_hot = np.eye(self.plays_per_iteration, dtype=np.float32)
 
     @property
     def state_size(self) -> int:
@@ -108,6 +115,7 @@ class StackelbergEpisodes:
             self.rng.seed(rows, keys)
         self.dynamics.reset(rows)
         self.phase[rows] = RESPONSE
+        self.state[rows, self._layout.phase] = 0.0
         self.iteration[rows] = 0
         self.play[rows] = 0
         self._write_strategies(rows)
@@ -124,17 +132,9 @@ class StackelbergEpisodes:
         reward = np.zeros(self.batch)
         terminated = np.zeros(self.batch, bool)
         phase = self.phase.copy()
-        rows = np.flatnonzero(ended)
+        rows = ended.nonzero()[0]
         if rows.size:
-            leader, followers = self.game.utilities(self.plays, rows)
-            self.leader_utility[rows] = leader
-            self.follower_utilities[rows] = followers
-            paid = phase[rows] == REWARD
-            reward[rows[paid]] = leader[paid] / self.reward_plays
-            self._end_response_plays(rows[~paid], followers[~paid])
-            done = self._end_reward_plays(rows[paid])
-            terminated[done] = True
-            self._start_plays(rows[~terminated[rows]])
+            self._end_plays(rows, reward, terminated)
         return StepResult(
             reward, terminated, phase, ended, self.leader_utility, self.follower_utilities
         )
@@ -145,17 +145,39 @@ class StackelbergEpisodes:
 
     # -- schedule -------------------------------------------------------------------------
 
+    def _end_plays(
+        self, rows: NDArray[np.intp], reward: NDArray[np.float64], terminated: NDArray[np.bool_]
+    ) -> None:
+        """Record the utilities of the plays that ended in ``rows``, pay those of the reward
+        phase into ``reward``, mark finished episodes in ``terminated``, start the next plays."""
+        leader, followers = self.game.utilities(self.plays, rows)
+        at = row_selection(rows, self.batch)
+        self.leader_utility[at] = leader
+        self.follower_utilities[at] = followers
+        paid, unpaid = _partition(rows, self.phase.take(rows) == REWARD)
+        if unpaid.size:
+            self._end_response_plays(unpaid)
+        if paid.size:
+            reward[paid] = self.leader_utility.take(paid) / self.reward_plays
+            done = self._end_reward_plays(paid)
+            if done.size:
+                terminated[done] = True
+                rows = rows[~terminated.take(rows)]
+        self._start_plays(rows)
+
     def _propose(self, rows: NDArray[np.intp]) -> None:
         types, plays = self.dynamics.propose(rows, self.rng)
-        self.iteration_types[rows] = types
-        self.iteration_plays[rows] = plays
+        at = row_selection(rows, self.batch)
+        self.iteration_types[at] = types
+        self.iteration_plays[at] = plays
+        self.state[at, self._layout.types] = self._one_hot(self._type_one_hot, types)
 
-    def _end_response_plays(self, rows: NDArray[np.intp], followers: NDArray[np.float64]) -> None:
-        if not rows.size:
-            return
-        self.iteration_utilities[rows, self.play[rows]] = followers
-        self.play[rows] += 1
-        complete = rows[self.play[rows] == self.plays_per_iteration]
+    def _end_response_plays(self, rows: NDArray[np.intp]) -> None:
+        play = self.play.take(rows)
+        self.iteration_utilities[rows, play] = self.follower_utilities.take(rows, axis=0)
+        play += 1
+        self.play[row_selection(rows, self.batch)] = play
+        complete = _select(rows, play == self.plays_per_iteration)
         if not complete.size:
             return
         self.dynamics.update(
@@ -167,82 +189,99 @@ class StackelbergEpisodes:
         self.iteration[complete] += 1
         self.play[complete] = 0
         self._write_strategies(complete)
-        over = self.iteration[complete] == self.response_iterations
-        self._enter_reward_phase(complete[over])
-        if not over.all():
-            self._propose(complete[~over])
+        over, going_on = _partition(
+            complete, self.iteration.take(complete) == self.response_iterations
+        )
+        if over.size:
+            self._enter_reward_phase(over)
+        if going_on.size:
+            self._propose(going_on)
 
     def _enter_reward_phase(self, rows: NDArray[np.intp]) -> None:
-        if not rows.size:
-            return
         self.regret[rows] = self.dynamics.empirical_regret(rows)
         self.final_strategies[rows] = self.dynamics.finalize(rows, self.rng)
         self._write_strategies(rows)
         self.phase[rows] = REWARD
+        self.state[rows, self._layout.phase] = 1.0
+        self.state[rows, self._layout.counterfactual] = 0.0
 
     def _end_reward_plays(self, rows: NDArray[np.intp]) -> NDArray[np.intp]:
-        self.play[rows] += 1
-        return rows[self.play[rows] == self.reward_plays]
+        """Count the ended reward plays of ``rows``; return the rows whose episode is over."""
+        play = self.play.take(rows) + 1
+        self.play[row_selection(rows, self.batch)] = play
+        return _select(rows, play == self.reward_plays)
 
     def _start_plays(self, rows: NDArray[np.intp]) -> None:
-        if not rows.size:
-            return
-        paid = self.phase[rows] == REWARD
-        types = self.iteration_types[rows]
-        messages = self.iteration_plays[
-            rows, np.minimum(self.play[rows], self.plays_per_iteration - 1)
-        ]
-        if paid.any():
-            fresh = rows[paid]
-            drawn = self.game.types.sample(self.rng.uniform(fresh, 1)[:, 0])
-            types[paid] = drawn
-            messages[paid] = self.final_strategies[fresh[:, None], np.arange(self.n), drawn]
+        paid, unpaid = _partition(rows, self.phase.take(rows) == REWARD)
+        if unpaid.size:
+            self._start_response_plays(unpaid)
+        if paid.size:
+            self._start_reward_plays(paid)
+
+    def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
+        """Start the next play of the current iteration (its types are already in the state)."""
+        play = self.play.take(rows)
+        messages = self.iteration_plays[rows, play]
+        self.game.start(self.plays, rows, self.iteration_types.take(rows, axis=0), messages)
+        at, layout = row_selection(rows, self.batch), self._layout
+        played = self.iteration.take(rows) * self.plays_per_iteration + play
+        self.state[at, layout.progress] = played / self._response_plays
+        self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
+        self.state[at, layout.counterfactual] = self._play_one_hot.take(play, axis=0)
+
+    def _start_reward_plays(self, rows: NDArray[np.intp]) -> None:
+        """Start a reward play: fresh types, the followers' final messages for them."""
+        types = self.game.types.sample(self.rng.uniform(rows, 1)[:, 0])
+        messages = self.final_strategies[rows[:, None], self._followers, types]
         self.game.start(self.plays, rows, types, messages)
-        self._write_play(rows, types, messages, paid)
+        at, layout = row_selection(rows, self.batch), self._layout
+        self.state[at, layout.progress] = self.play.take(rows) / self.reward_plays
+        self.state[at, layout.types] = self._one_hot(self._type_one_hot, types)
+        self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
 
     # -- privileged state ------------------------------------------------------------------
 
-    def _write_play(self, rows, types, messages, paid) -> None:
-        layout, state = self._layout, self.state
-        play = self.play[rows]
-        in_response = (self.iteration[rows] * self.plays_per_iteration + play) / max(
-            1, self.response_iterations * self.plays_per_iteration
-        )
-        state[rows, layout.phase] = paid[:, None]
-        state[rows, layout.progress] = np.where(paid, play / self.reward_plays, in_response)[
-            :, None
-        ]
-        state[rows, layout.types] = (types[..., None] == np.arange(self.max_types)).reshape(
-            len(rows), -1
-        )
-        state[rows, layout.messages] = (
-            messages[..., None] == np.arange(self.max_messages)
-        ).reshape(len(rows), -1)
-        state[rows, layout.counterfactual] = (~paid[:, None]) & (
-            play[:, None] == np.arange(self.plays_per_iteration)
-        )
+    @staticmethod
+    def _one_hot(table: NDArray[np.float32], index: NDArray[np.intp]) -> NDArray[np.float32]:
+        """Rows of the identity ``table`` for ``index`` (k, n): one-hot vectors, as (k, -1)."""
+        return table.take(index, axis=0).reshape(len(index), -1)
 
     def _write_strategies(self, rows: NDArray[np.intp]) -> None:
-        if rows.size:
-            self.state[rows, self._layout.strategies] = self.dynamics.strategies(rows).reshape(
-                len(rows), -1
-            )
+        self.state[rows, self._layout.strategies] = self.dynamics.strategies(rows).reshape(
+            len(rows), -1
+        )
+
+
+def _select(rows: NDArray[np.intp], mask: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """``rows[mask]``, without an indexing pass when ``mask`` is all true or all false (the
+    usual case; at batch 1 always)."""
+    count = np.count_nonzero(mask)
+    if count == len(rows):
+        return rows
+    return rows[:0] if count == 0 else rows[mask]
+
+
+def _partition(
+    rows: NDArray[np.intp], mask: NDArray[np.bool_]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """``(rows[mask], rows[~mask])`` (see :func:`_select`)."""
+    return _select(rows, mask), _select(rows, ~mask)
 
 
 class _StateLayout:
-    """Slices of the privileged state vector: phase flag, progress, one-hot types and messages
-    of the current play, one-hot counterfactual play under way, every follower's strategy."""
+    """Where the parts of the privileged state vector lie: the phase flag and the progress (one
+    column each), the one-hot types and messages of the current play, the one-hot
+    counterfactual play under way and every follower's strategy (slices)."""
 
     def __init__(self, n: int, max_types: int, max_messages: int, plays: int):
+        self.phase, self.progress = 0, 1
         sizes = {
-            "phase": 1,
-            "progress": 1,
             "types": n * max_types,
             "messages": n * max_messages,
             "counterfactual": plays,
             "strategies": n * max_types * max_messages,
         }
-        start = 0
+        start = 2
         for name, size in sizes.items():
             setattr(self, name, slice(start, start + size))
             start += size

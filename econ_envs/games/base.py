@@ -55,6 +55,11 @@ class GameSpec:
     response_iterations: int
     reward_plays: int
 
+    def __post_init__(self) -> None:
+        space = self.action_space
+        if isinstance(space, gym.spaces.Box) and not space.is_bounded():
+            raise ValueError(f"a Box action_space must have finite bounds, got {space}")
+
     @property
     def n_followers(self) -> int:
         """Number of followers."""
@@ -79,7 +84,8 @@ class StackelbergGame(ABC):
         types: NDArray[np.intp],
         messages: NDArray[np.intp],
     ) -> None:
-        """Begin new plays in ``rows`` with type profiles and message profiles of shape (k, n)."""
+        """Begin new plays in ``rows`` (increasing row indices) with type profiles and message
+        profiles of shape (k, n)."""
 
     @abstractmethod
     def step(self, plays: Any, action: NDArray[Any]) -> NDArray[np.bool_]:
@@ -119,7 +125,12 @@ class StackelbergGame(ABC):
 
 
 def check_batch_action(space: gym.Space[Any], action: Any) -> NDArray[Any]:
-    """Check a batch of actions against one env's ``space`` (see :meth:`check_action`)."""
+    """Check a batch of actions against one env's ``space`` (see :meth:`check_action`).
+
+    Valid actions pass one bounds test (NaN fails every comparison and :class:`GameSpec` requires
+    finite Box bounds, so infinities fail it too); only a failing batch is diagnosed check by
+    check, so that the error names the first problem.
+    """
     a = np.asarray(action)
     shape = space.shape or ()
     if a.shape[1:] != shape or a.ndim != len(shape) + 1:
@@ -127,25 +138,37 @@ def check_batch_action(space: gym.Space[Any], action: Any) -> NDArray[Any]:
     if isinstance(space, gym.spaces.Box):
         if a.dtype.kind not in "fiu":
             raise ValueError(f"action must be numeric for {space}, got dtype {a.dtype}")
-        if not np.isfinite(a).all():
-            raise ValueError(f"action must be finite (no NaN or inf) for {space}, got {a}")
-        if (a < space.low).any() or (a > space.high).any():
-            raise ValueError(
-                f"action must lie in [{space.low.tolist()}, {space.high.tolist()}], "
-                f"got {a.tolist()}"
-            )
+        if not ((a >= space.low) & (a <= space.high)).all():
+            _diagnose_box_action(space, a)
         return a
     high = space.n - 1 if isinstance(space, gym.spaces.Discrete) else space.nvec - 1
     if a.dtype.kind not in "iu":
         if a.dtype.kind != "f" or not np.isfinite(a).all() or (a != np.round(a)).any():
             raise ValueError(f"action must hold integers for {space}, got {a.tolist()}")
         a = a.astype(np.int64)
-    if (a < 0).any() or (a > high).any():
+    if not ((a >= 0) & (a <= high)).all():
         raise ValueError(
             f"action must hold integers in [0, {np.asarray(high).tolist()}] for {space}, "
             f"got {a.tolist()}"
         )
     return a
+
+
+def _diagnose_box_action(space: gym.spaces.Box, a: NDArray[Any]) -> None:
+    """Raise the error naming what is wrong with a Box action that failed the bounds test."""
+    if not np.isfinite(a).all():
+        raise ValueError(f"action must be finite (no NaN or inf) for {space}, got {a}")
+    if (a < space.low).any() or (a > space.high).any():
+        raise ValueError(
+            f"action must lie in [{space.low.tolist()}, {space.high.tolist()}], got {a.tolist()}"
+        )
+
+
+def row_selection(rows: NDArray[np.intp], batch: int) -> NDArray[np.intp] | slice:
+    """Increasing ``rows`` of a ``batch`` as an index for reading and writing arrays: the basic
+    slice ``[:]`` when they are every row. Numpy applies a slice several times faster than an
+    index array, and at batch 1 (the single env) every non-empty selection is the whole batch."""
+    return slice(None) if len(rows) == batch else rows
 
 
 def one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float32]:

@@ -4,14 +4,13 @@ agents one at a time and posts a price for every unsold item."""
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix, one_hot
+from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix, row_selection
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import check_choice, check_finite, check_positive_int
 
@@ -32,19 +31,27 @@ PRESETS: dict[str, dict[str, Any]] = {
 _KNOWN_ZERO_LOSS = {(2, 1, 3, 2), (2, 1, 4, 2)}
 
 
-@dataclass
 class MSPMPlays:
-    """Batched play state of MSPM."""
+    """Batched play state of MSPM (leading axis: the batch of ``batch`` plays).
 
-    values: NDArray[np.float64]  # (B, n, m) each agent's value for each item
-    messages: NDArray[np.intp]  # (B, n)
-    visited: NDArray[np.bool_]  # (B, n)
-    sold: NDArray[np.bool_]  # (B, m)
-    follower_utility: NDArray[np.float64]  # (B, n)
-    welfare: NDArray[np.float64]  # (B,)
-    revenue: NDArray[np.float64]  # (B,)
-    finished: NDArray[np.bool_]  # (B,)
-    batch_index: NDArray[np.intp]  # (B,) = arange(B)
+    Starting a play rewrites the whole state, so the flags and the running totals are kept in
+    one array each, and their named parts are views into those arrays.
+    """
+
+    def __init__(self, batch: int, n: int, m: int):
+        self.values: NDArray[np.float64] = np.zeros((batch, n, m))  # each agent's item values
+        self.messages: NDArray[np.intp] = np.zeros((batch, n), np.intp)
+        #: visited agents, then sold items, then whether the play is finished: (batch, n + m + 1)
+        self.flags: NDArray[np.bool_] = np.zeros((batch, n + m + 1), bool)
+        self.visited = self.flags[:, :n]
+        self.sold = self.flags[:, n : n + m]
+        self.finished = self.flags[:, n + m]
+        #: follower utilities, then welfare, then revenue: (batch, n + 2)
+        self.totals: NDArray[np.float64] = np.zeros((batch, n + 2))
+        self.follower_utility = self.totals[:, :n]
+        self.welfare = self.totals[:, n]
+        self.revenue = self.totals[:, n + 1]
+        self.batch_index: NDArray[np.intp] = np.arange(batch)
 
 
 class MSPM(StackelbergGame):
@@ -106,6 +113,9 @@ class MSPM(StackelbergGame):
         self.type_values = self._type_values(n_types, type_values)
         n_type = self.type_values.shape[1]
         self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
+        self._agents = np.arange(self.n_agents)
+        #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
+        self._message_one_hot = np.eye(self.n_messages, dtype=np.float32)
         self._visit_bits = 2 ** np.arange(self.n_agents)
         self._sold_bits = 2 ** np.arange(self.n_items)
         top = float(self.type_values.max())
@@ -157,34 +167,20 @@ class MSPM(StackelbergGame):
         return np.broadcast_to(per_agent, (self.n_agents, *per_agent.shape)).copy()
 
     def new_plays(self, batch: int) -> MSPMPlays:
-        n, m = self.n_agents, self.n_items
-        return MSPMPlays(
-            values=np.zeros((batch, n, m)),
-            messages=np.zeros((batch, n), np.intp),
-            visited=np.zeros((batch, n), bool),
-            sold=np.zeros((batch, m), bool),
-            follower_utility=np.zeros((batch, n)),
-            welfare=np.zeros(batch),
-            revenue=np.zeros(batch),
-            finished=np.zeros(batch, bool),
-            batch_index=np.arange(batch),
-        )
+        return MSPMPlays(batch, self.n_agents, self.n_items)
 
     def start(self, plays, rows, types, messages) -> None:
-        plays.values[rows] = self.type_values[np.arange(self.n_agents), types]
-        plays.messages[rows] = messages
-        plays.visited[rows] = False
-        plays.sold[rows] = False
-        plays.follower_utility[rows] = 0.0
-        plays.welfare[rows] = 0.0
-        plays.revenue[rows] = 0.0
-        plays.finished[rows] = False
+        at = row_selection(rows, len(plays.messages))
+        plays.values[at] = self.type_values[self._agents, types]
+        plays.messages[at] = messages
+        plays.flags[at] = False
+        plays.totals[at] = 0.0
 
     def step(self, plays, action) -> NDArray[np.bool_]:
         n = self.n_agents
         b = plays.batch_index
         live = ~plays.finished
-        agent = np.argmax(np.where(plays.visited, -np.inf, action[:, :n]), axis=1)
+        agent = np.where(plays.visited, -np.inf, action[:, :n]).argmax(axis=1)
         prices = action[:, n:].astype(np.float64)
         values = plays.values[b, agent]
         buys = (values >= prices) & ~plays.sold & live[:, None]
@@ -195,18 +191,13 @@ class MSPM(StackelbergGame):
         plays.revenue += paid
         plays.sold |= buys
         plays.visited[b, agent] |= live
-        plays.finished = plays.visited.all(axis=1) | plays.sold.all(axis=1)
+        np.logical_or(plays.visited.all(axis=1), plays.sold.all(axis=1), out=plays.finished)
         return plays.finished.copy()
 
     def observe(self, plays) -> NDArray[np.float32]:
-        batch = plays.messages.shape[0]
+        messages = self._message_one_hot.take(plays.messages, axis=0)
         return np.concatenate(
-            [
-                one_hot(plays.messages, self.n_messages).reshape(batch, -1),
-                plays.visited.astype(np.float32),
-                plays.sold.astype(np.float32),
-            ],
-            axis=1,
+            [messages.reshape(len(messages), -1), plays.flags[:, :-1]], axis=1, dtype=np.float32
         )
 
     def observation_index(self, plays) -> NDArray[np.intp]:
@@ -220,15 +211,16 @@ class MSPM(StackelbergGame):
         )
 
     def utilities(self, plays, rows):
-        welfare = plays.welfare[rows]
+        n = self.n_agents
+        totals = plays.totals.take(rows, axis=0)
         if self.objective == "welfare":
-            leader = welfare
+            leader = totals[:, n]
         elif self.objective == "revenue":
-            leader = plays.revenue[rows]
+            leader = totals[:, n + 1]
         else:
-            best = plays.values[rows].max(axis=1).sum(axis=1)
-            leader = welfare - best
-        return leader, plays.follower_utility[rows]
+            best = plays.values.take(rows, axis=0).max(axis=1).sum(axis=1)
+            leader = totals[:, n] - best
+        return leader, totals[:, :n]
 
     def observation_vectors(self) -> NDArray[np.float32]:
         rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]
