@@ -53,9 +53,16 @@ class Outcome:
 
 
 def run_one(
-    setting: str, algo: str, seed: int, steps: int, minutes: float, threads: int
+    setting: str,
+    algo: str,
+    seed: int,
+    steps: int,
+    minutes: float,
+    threads: int,
+    learning_rate: float | None = None,
 ) -> Outcome:
-    """Train one (setting, algorithm, seed) until solved or out of budget."""
+    """Train one (setting, algorithm, seed) until solved or out of budget (``learning_rate``
+    ``None``: the preset's)."""
     import torch
 
     from baselines.mappo.config import TrainConfig
@@ -69,6 +76,7 @@ def run_one(
             env_kwargs=env_kwargs,
             algo=algo,
             seed=seed,
+            learning_rate=learning_rate,
             total_steps=steps,
             eval_every=1,  # after every update
             stop_when_solved=True,
@@ -160,6 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=5.0, help="time budget per run")
     parser.add_argument("--workers", type=int, default=1, help="runs in parallel")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per run")
+    parser.add_argument("--lr", type=float, default=None, help="override the preset's rate")
     parser.add_argument(
         "--throughput",
         type=int,
@@ -175,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(throughput(setting, algo, args.throughput, args.num_envs, args.threads))
         return
     jobs = [
-        (setting, algo, seed, int(args.steps), args.minutes, args.threads)
+        (setting, algo, seed, int(args.steps), args.minutes, args.threads, args.lr)
         for setting in args.settings
         for algo in args.algos
         for seed in args.seeds
