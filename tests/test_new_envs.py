@@ -7,6 +7,7 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
+from baselines.lane.two_timescale import to_action
 from baselines.oracles import best_table
 from econ_envs.games import make_game
 from econ_envs.games.product_types import ProductTypes
@@ -178,3 +179,11 @@ def test_follower_game_pays_the_normalized_payoffs():
     np.testing.assert_allclose(leader, followers.mean(axis=1))
     with pytest.raises(ValueError, match="payoffs must have shape"):
         make_game("FollowerGame", payoffs=np.zeros((2, 2, 3)))
+
+
+def test_lane_baseline_parametrizes_transfers_in_the_legendre_basis():
+    """theta = (0, -5/6) is -5/6 * P_2(x) = -5x^2 + 5x - 5/6; the constant is dropped and the
+    monomials (0, 5, -5) are divided by transfer_scale = 5; larger theta keeps its shape."""
+    np.testing.assert_allclose(to_action(np.array([[0.0, -5 / 6]]), 5.0), [[0.0, 1.0, -1.0]])
+    np.testing.assert_allclose(to_action(np.array([[0.0, -5.0]]), 5.0), [[0.0, 1.0, -1.0]])
+    np.testing.assert_allclose(to_action(np.array([[1.0, 0.0]]), 5.0), [[0.0, 0.4, 0.0]])

@@ -3,15 +3,22 @@
 
 Fast timescale: within every Stackelberg episode of ``econ_envs/LaneCoordination-v0`` the
 followers (``"logit"`` learners) run their whole response phase against a fixed transfer.
-Slow timescale: the designer's action ``a`` (the transfer coefficients, scaled to [-1, 1]) moves
-once per batch of episodes, by a small, decaying step along a one-point gradient estimate
-(Flaxman, Kalai & McMahan 2005): each of ``perturbations`` episodes plays ``a + sigma * z_b``
-with Gaussian ``z_b`` and returns its welfare ``W_b`` (one evaluation per direction), and
+Slow timescale: the designer's parameters ``theta`` move once per batch of episodes, by a small,
+decaying step along a one-point gradient estimate (Flaxman, Kalai & McMahan 2005): each of
+``perturbations`` episodes plays ``theta + sigma * z_b`` with Gaussian ``z_b`` and returns its
+welfare ``W_b`` (one evaluation per direction), and
 
-    g = mean_b (W_b - mean W) * z_b / sigma,      a <- clip(a + lr_t * g / |g|, -1, 1),
+    g = mean_b (W_b - mean W) * z_b / sigma,      theta <- theta + lr_t * g / |g|,
 
-with ``lr_t = learning_rate / sqrt(t + 1)``. The batch mean is a baseline that lowers the
-variance without a second evaluation. Only the public gymnasium API of econ_envs is used.
+with ``lr_t = learning_rate / sqrt(t + 1)``; the batch mean is a baseline that lowers the
+variance without a second evaluation.
+
+Parametrization: ``theta`` are the coefficients of the transfer in the shifted Legendre basis
+``P_1..P_P`` of the lane ``[0, 1]`` (well conditioned, unlike monomials whose coefficients
+trade off against each other); the constant term is kept at 0, since paying every follower the
+same amount changes no behaviour. ``theta`` is converted to the env's monomial coefficients and
+shrunk, if needed, until every coefficient fits ``[-transfer_scale, transfer_scale]``. Only the
+public API of econ_envs is used.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from numpy.polynomial import Legendre, Polynomial
 from numpy.typing import NDArray
 
 import econ_envs  # noqa: F401  (registers the ids)
+from econ_envs.policy_table import game_of
 
 ENV_ID = "econ_envs/LaneCoordination-v0"
 
@@ -36,8 +45,8 @@ class TwoTimescaleConfig:
         n_agents: followers in the lane game.
         steps: designer updates (slow timescale).
         perturbations: episodes (one-point estimates) per designer update.
-        sigma: standard deviation of the perturbations of the action.
-        learning_rate: initial length of a designer step (in action units).
+        sigma: standard deviation of the perturbations of ``theta``.
+        learning_rate: initial length of a designer step (in ``theta`` units).
         seed: seed of the perturbations and of the episodes.
         env_kwargs: further keywords of the env (e.g. ``response_iterations``).
     """
@@ -56,12 +65,30 @@ class TwoTimescaleResult:
     """What :func:`train` learned.
 
     Attributes:
-        action: the final designer action (transfer coefficients / ``transfer_scale``).
+        theta: the final Legendre coefficients of the transfer.
+        action: the env action they give (monomial coefficients / ``transfer_scale``).
         history: mean welfare of the perturbed episodes at every designer step.
     """
 
+    theta: NDArray[np.float64]
     action: NDArray[np.float64]
     history: list[float]
+
+
+def to_action(theta: NDArray[np.float64], transfer_scale: float) -> NDArray[np.float64]:
+    """Env actions (k, P + 1) of Legendre coefficients ``theta`` (k, P): the monomial
+    coefficients with the constant removed, divided by ``transfer_scale`` and shrunk into
+    ``[-1, 1]`` (the transfer's shape is kept)."""
+    rows = []
+    for coefficients in np.atleast_2d(theta):
+        series = Legendre(np.concatenate([[0.0], coefficients]), domain=[0.0, 1.0])
+        monomial = series.convert(kind=Polynomial).coef
+        monomial = np.pad(monomial, (0, len(coefficients) + 1 - len(monomial)))
+        monomial[0] = 0.0
+        rows.append(monomial / transfer_scale)
+    action = np.array(rows)
+    largest = np.abs(action).max(axis=1, keepdims=True)
+    return action / np.maximum(largest, 1.0)
 
 
 def welfare(
@@ -89,20 +116,24 @@ def welfare(
 
 
 def train(config: TwoTimescaleConfig) -> TwoTimescaleResult:
-    """Learn the designer's transfer from no transfer (action 0) by two-timescale ascent."""
+    """Learn the designer's transfer from no transfer (``theta = 0``)."""
     rng = np.random.default_rng(config.seed)
-    size = gym.make(ENV_ID, n_agents=config.n_agents, **config.env_kwargs).action_space.shape[0]
-    action = np.zeros(size)
+    game = game_of(ENV_ID, n_agents=config.n_agents, **config.env_kwargs)
+    scale = game.transfer_scale
+    theta = np.zeros(game.degree)
     history = []
     for t in range(config.steps):
-        directions = rng.standard_normal((config.perturbations, size))
-        trial = np.clip(action + config.sigma * directions, -1.0, 1.0)
-        returns = welfare(config.n_agents, trial, seed=config.seed + 1000 * t, **config.env_kwargs)
+        directions = rng.standard_normal((config.perturbations, len(theta)))
+        trial = theta + config.sigma * directions
+        returns = welfare(
+            config.n_agents,
+            to_action(trial, scale),
+            seed=config.seed + 1000 * t,
+            **config.env_kwargs,
+        )
         history.append(float(returns.mean()))
         gradient = ((returns - returns.mean())[:, None] * directions).mean(axis=0) / config.sigma
         norm = np.linalg.norm(gradient)
         if norm > 0:
-            action = np.clip(
-                action + config.learning_rate / np.sqrt(t + 1) * gradient / norm, -1.0, 1.0
-            )
-    return TwoTimescaleResult(action, history)
+            theta = theta + config.learning_rate / np.sqrt(t + 1) * gradient / norm
+    return TwoTimescaleResult(theta, to_action(theta, scale)[0], history)
