@@ -32,12 +32,26 @@ def _steps(text: str) -> int:
     return int(value)
 
 
+def _field_help() -> dict[str, str]:
+    """Each field's description, from the ``Attributes:`` section of :class:`TrainConfig`."""
+    described: dict[str, str] = {}
+    name = None
+    for line in (TrainConfig.__doc__ or "").split("Attributes:")[-1].splitlines():
+        head, _, rest = line.strip().partition(": ")
+        if line.startswith(" " * 8) and not line.startswith(" " * 12) and rest:
+            name, described[head] = head, rest
+        elif name and line.strip():
+            described[name] += " " + line.strip()
+    return described
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add one option per :class:`TrainConfig` field, plus ``--resume``."""
+    described = _field_help()
     for f in dataclasses.fields(TrainConfig):
         flag = _SHORT.get(f.name, "--" + f.name.replace("_", "-"))
         kind = str(f.type)
-        options: dict[str, Any] = {"dest": f.name, "default": None, "help": f"(field {f.name})"}
+        options: dict[str, Any] = {"dest": f.name, "default": None, "help": described[f.name]}
         if kind == "bool":
             options["action"] = argparse.BooleanOptionalAction
         elif kind.startswith("tuple"):
