@@ -94,7 +94,8 @@ def _line(row: Row, higher: bool) -> str:
     best_ours = max(ours) if higher else min(ours)
     se = SALES_SE if higher else SCHEDULING_SE
     met = best_ours >= best_published - se if higher else best_ours <= best_published + se
-    cells = [f"{row.n}", f"{row.m}", f"{row.published[0]:.4f}", f"{row.vcg:.4f}"]
+    vcg = round(row.vcg, 4) + 0.0  # no "-0.0000"
+    cells = [f"{row.n}", f"{row.m}", f"{row.published[0]:.4f}", f"{vcg:.4f}"]
     for k, method in enumerate(METHODS):
         score, err, seconds = row.scores[method]
         cells.append(f"{row.published[k + 1]:.4f} | {score:.4f} ± {err:.4f} | {seconds:.0f}")
