@@ -10,6 +10,7 @@ reference values and the evaluation protocol with its fixed seeds. A submission 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from econ_envs.registry import AMA, ENTRIES, STACKELBERG, EnvEntry, entry
 
 #: seeds of the follower dynamics on every Stackelberg board
 STACKELBERG_SEEDS: tuple[int, ...] = tuple(range(10))
+#: the most plays (type profiles x message profiles) the exact Stackelberg evaluator enumerates
+MAX_EXACT_PLAYS = 2_000_000
 #: seed of the type profiles on every AMA board, and how many profiles
 AMA_SEED = 0
 AMA_PROFILES = 10_000
@@ -110,6 +113,8 @@ class Board:
         reference: published values on this setting (method -> score), for context.
         seeds: the evaluator's fixed seeds.
         n_profiles: AMA boards: the number of type profiles evaluated (``None`` otherwise).
+        n_plays: Stackelberg boards: plays the exact evaluator enumerates (type profiles x
+            message profiles); 0 for AMA boards.
     """
 
     env_id: str
@@ -121,6 +126,13 @@ class Board:
     reference: Mapping[str, float] = field(default_factory=dict)
     seeds: tuple[int, ...] = STACKELBERG_SEEDS
     n_profiles: int | None = None
+    n_plays: int = 0
+
+    @property
+    def open(self) -> bool:
+        """Whether the exact evaluator is tractable here (:data:`MAX_EXACT_PLAYS`); a closed
+        board is listed but takes no submissions."""
+        return self.n_plays <= MAX_EXACT_PLAYS
 
     @property
     def env_name(self) -> str:
@@ -172,8 +184,8 @@ def _board(registered: EnvEntry, preset: Mapping[str, Any]) -> Board:
     kwargs = dict(preset.get("env_kwargs", {}))
     reference = MappingProxyType(dict(preset.get("reference", {})))
     if registered.family == STACKELBERG:
-        spec = game_of(registered.id, **kwargs).spec
-        optimum = preset.get("optimal_value", spec.optimal_value)
+        game = game_of(registered.id, **kwargs)
+        optimum = preset.get("optimal_value", game.spec.optimal_value)
         return Board(
             registered.id,
             registered.family,
@@ -182,6 +194,7 @@ def _board(registered: EnvEntry, preset: Mapping[str, Any]) -> Board:
             True,
             optimum,
             reference,
+            n_plays=len(game.types.profiles) * math.prod(game.spec.n_messages),
         )
     domain = make_domain(**{**registered.kwargs, **kwargs})
     return Board(

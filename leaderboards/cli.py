@@ -15,6 +15,7 @@ A rejected submission exits with status 2 and writes nothing.
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -155,22 +156,22 @@ def _seed(args: argparse.Namespace) -> None:
     unknown = sorted(set(args.sources) - set(seed.SOURCES))
     if unknown:
         raise SubmissionError(f"unknown seed source(s) {unknown}; known: {', '.join(seed.SOURCES)}")
-    submissions = [s for name in args.sources for s in seed.SOURCES[name]()]
-    submissions += list(seed.file_submissions(args.files))
-    submissions += list(
-        seed.mappo_submissions(seed.file_submissions(args.mappo, "**/policy_table.json"))
+    submissions = itertools.chain(
+        *(seed.SOURCES[name]() for name in args.sources),
+        seed.file_submissions(args.files),
+        seed.mappo_submissions(seed.file_submissions(args.mappo, "**/policy_table.json")),
+        seed.bilevel_submissions(seed.file_submissions(args.bilevel)),
     )
-    submissions += list(seed.bilevel_submissions(seed.file_submissions(args.bilevel)))
     done = seed.seed_boards(
         submissions,
         results_dir=args.results,
         force=args.force,
         wandb_dir=None if args.no_wandb else args.wandb_dir,
+        progress=lambda r: print(
+            f"{r['board']:<60} {r['method']:<45} {fmt(r['score'])}", flush=True
+        ),
     )
-    for result in done:
-        r = result.record
-        print(f"{r['board']:<60} {r['method']:<45} {fmt(r['score'])}")
-    print(f"seeded {len(done)} of {len(submissions)} submissions (the rest were already recorded)")
+    print(f"seeded {len(done)} new records (submissions already recorded were skipped)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -131,6 +131,9 @@ def _board_section(
     if board.reference:
         published = ", ".join(f"{k} {v:.4f}" for k, v in board.reference.items())
         lines += [f"Published (Curry et al.): {published}.", ""]
+    if not board.open:
+        closed = f"Closed: exact evaluation would enumerate {board.n_plays:,} plays."
+        return [*lines, closed, ""], []
     if not records:
         return [*lines, "No submissions yet.", ""], []
     lines += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]

@@ -86,7 +86,7 @@ def _table_shape(board: Board) -> tuple[int, ...]:
 def zero_table_submissions() -> Iterator[dict[str, Any]]:
     """The trivial all-zeros table (action 0, or all-zero actions) on every Stackelberg board."""
     for board in boards():
-        if board.family == STACKELBERG:
+        if board.family == STACKELBERG and board.open:
             yield table_submission(
                 board.env_id,
                 np.zeros(_table_shape(board)),
@@ -156,8 +156,10 @@ def seed_boards(
     results_dir: Path | str = RESULTS_DIR,
     wandb_dir: Path | str | None = ".",
     force: bool = False,
+    progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[SubmitResult]:
-    """Submit each of ``submissions`` (skipping those already on their board unless ``force``)."""
+    """Submit each of ``submissions`` (skipping those already on their board unless ``force``),
+    one at a time as they come; ``progress`` is called with each new record."""
     done = []
     for submission in submissions:
         checked = load_submission(submission)
@@ -165,4 +167,6 @@ def seed_boards(
         if not force and checked.sha256 in recorded:
             continue
         done.append(submit(submission, results_dir=results_dir, wandb_dir=wandb_dir))
+        if progress is not None:
+            progress(done[-1].record)
     return done

@@ -61,6 +61,10 @@ BAD = {
     ),
     "table on an AMA env": (with_(env_id="econ_envs/SequentialSales-v0"), "submit 'params'"),
     "bad method name": (with_(method="../../etc/passwd\n"), "schema"),
+    "intractable board": (
+        with_(env_id="econ_envs/LaneCoordination-v0", table=[[0.0, 0.0, 0.0]]),
+        "takes no submissions",
+    ),
     "not an object": ([1, 2, 3], "schema"),
 }
 
