@@ -116,7 +116,9 @@ def _show(query: str, results: Path, top: int) -> None:
         for row in rows:
             table.add_row(*(row[i] for i in keep))
         console.print(table)
-        if not records:
+        if not board.open:
+            console.print(f"  closed: exact evaluation would enumerate {board.n_plays:,} plays")
+        elif not records:
             console.print("  no submissions yet")
 
 
