@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
+import subprocess
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -97,16 +98,19 @@ def test_concurrent_threads_leave_valid_records(tmp_path: Path) -> None:
     assert len(load_records(find_board(MSG, {}), tmp_path)) == 8
 
 
-def _submit_in_process(results: str) -> str:
-    return str(submit(optimal(), results_dir=results, wandb_dir=None).path)
-
-
 def test_concurrent_processes_leave_two_valid_records(tmp_path: Path) -> None:
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(2, mp_context=context) as pool:
-        paths = list(pool.map(_submit_in_process, [str(tmp_path)] * 2))
-    assert len(set(paths)) == 2
-    records = load_records(find_board(MSG, {}), tmp_path)
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(optimal()))
+    root = Path(__file__).resolve().parents[1]
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
+    }
+    command = [sys.executable, "-m", "leaderboards.cli", "--results", str(tmp_path / "results")]
+    command += ["submit", "--env", MSG, "--file", str(policy), "--no-wandb"]
+    processes = [subprocess.Popen(command, cwd=root, env=env) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in processes] == [0, 0]
+    records = load_records(find_board(MSG, {}), tmp_path / "results")
     assert len(records) == 2 and all(r["score"] == 1.0 for r in records)
 
 
