@@ -24,16 +24,21 @@ class Preset:
 
     Attributes:
         learning_rate: Adam learning rate.
+        num_envs: episodes collected side by side (ours, not published: wide batches make
+            collection fast, but each episode should still end within a few rollouts, since
+            the leader is only paid at its end).
         env_kwargs: keywords passed to ``gym.make_vec`` besides the id.
     """
 
     learning_rate: float = 3e-4
+    num_envs: int = 1024
     env_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
 PRESETS: dict[str, Preset] = {
-    "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, env_kwargs={"n_types": 3}),
-    "econ_envs/MSPM-Agrawal-v0": Preset(learning_rate=3e-6),
+    # MSPM episodes last ~1,500 steps: 128 envs finish episodes every few rollouts
+    "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, num_envs=128, env_kwargs={"n_types": 3}),
+    "econ_envs/MSPM-Agrawal-v0": Preset(learning_rate=3e-6, num_envs=128),
 }
 
 

@@ -99,7 +99,7 @@ def run_one(
     )
 
 
-def throughput(setting: str, algo: str, updates: int, num_envs: int, threads: int) -> str:
+def throughput(setting: str, algo: str, updates: int, num_envs: int | None, threads: int) -> str:
     """Steady-state training speed (collection + PPO update) after one warm-up update (numba
     compilation): env steps per wall-clock second and per CPU second of this process."""
     import time
@@ -122,7 +122,7 @@ def throughput(setting: str, algo: str, updates: int, num_envs: int, threads: in
     steps = run.global_step - first
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return (
-        f"{setting} {algo}: {num_envs} envs, rollout {run.rollout}, {steps:,} steps: "
+        f"{setting} {algo}: {config.num_envs} envs, rollout {run.rollout}, {steps:,} steps: "
         f"{steps / wall:,.0f} steps/s wall, {steps / cpu:,.0f} steps/CPU-s ({threads} threads)"
     )
 
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
         metavar="UPDATES",
         help="only measure steady-state steps/s over this many updates per setting and algo",
     )
-    parser.add_argument("--num-envs", type=int, default=1024, help="envs (throughput mode)")
+    parser.add_argument("--num-envs", type=int, help="envs (throughput mode; default: preset)")
     args = parser.parse_args(argv)
     if args.throughput:
         for setting in args.settings:

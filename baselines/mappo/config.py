@@ -21,7 +21,8 @@ class TrainConfig:
             (critic reads the observation only). The actor always reads the observation only.
         seed: seeds torch, the exploration stream and the envs' random streams.
         total_steps: env steps to train for.
-        num_envs: episodes stepped together by the native vector env.
+        num_envs: episodes stepped together by the native vector env (preset: 1024, 128 for
+            MSPM).
         learning_rate: Adam learning rate (preset: 3e-4, 3e-6 for MSPM).
         rollout_steps: env steps collected per update (preset: the published formula).
         gamma: discount (1: the return is the mean reward-phase utility).
@@ -29,7 +30,8 @@ class TrainConfig:
         update_epochs: passes over each rollout.
         num_minibatches: minibatches per pass.
         clip: PPO ratio clip.
-        ent_coef: entropy bonus weight.
+        ent_coef: entropy bonus weight (default 0: exploration comes from sampling each
+            observation's committed action; a bonus inflates the Gaussian std of Box actions).
         vf_coef: value loss weight.
         max_grad_norm: gradient clipping norm.
         hidden_sizes: widths of the actor's and the critic's hidden layers.
@@ -51,7 +53,7 @@ class TrainConfig:
     algo: str = "mappo"
     seed: int = 0
     total_steps: int = 2_000_000
-    num_envs: int = 1024
+    num_envs: int | None = None
     learning_rate: float | None = None
     rollout_steps: int | None = None
     gamma: float = 1.0
@@ -59,7 +61,7 @@ class TrainConfig:
     update_epochs: int = 4
     num_minibatches: int = 4
     clip: float = 0.2
-    ent_coef: float = 0.01
+    ent_coef: float = 0.0
     vf_coef: float = 0.5
     max_grad_norm: float = 0.5
     hidden_sizes: tuple[int, ...] = (64, 64)
@@ -80,6 +82,8 @@ class TrainConfig:
             raise ValueError(f"algo must be one of {ALGOS}, got {self.algo!r}")
         chosen = presets.preset(self.env_id)
         self.env_kwargs = {**chosen.env_kwargs, **self.env_kwargs}
+        if self.num_envs is None:
+            self.num_envs = chosen.num_envs
         if self.learning_rate is None:
             self.learning_rate = chosen.learning_rate
         if self.rollout_steps is None:
