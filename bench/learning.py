@@ -23,6 +23,9 @@ from typing import Any
 
 MSG = "econ_envs/MessageAllocation-v0"
 
+#: optimum tolerance per setting (default 0.02); MSPM: welfare loss <= 0.005
+TOLERANCE = {"mspm-3": 0.005}
+
 #: setting name -> (env id, env keywords)
 SETTINGS: dict[str, tuple[str, dict[str, Any]]] = {
     "escape": ("econ_envs/Escape-v0", {}),
@@ -80,6 +83,7 @@ def run_one(
             total_steps=steps,
             eval_every=1,  # after every update
             stop_when_solved=True,
+            solve_tolerance=TOLERANCE.get(setting, 0.02),
             time_limit=60.0 * minutes,
             track=False,
             progress=False,
@@ -189,11 +193,11 @@ def main(argv: list[str] | None = None) -> None:
         for algo in args.algos
         for seed in args.seeds
     ]
-    if args.workers > 1:
-        with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
-            outcomes = pool.map(_run_star, jobs, chunksize=1)
-    else:
-        outcomes = [_run_star(job) for job in jobs]
+    outcomes: list[Outcome] = []
+    with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+        for outcome in pool.imap_unordered(_run_star, jobs):
+            outcomes.append(outcome)
+            print(outcome, flush=True)  # partial results as runs finish
     print(table(outcomes))
 
 

@@ -45,6 +45,8 @@ class TrainConfig:
         track: log a W&B run.
         progress: show a progress bar.
         stop_when_solved: stop at the first evaluation whose table is optimal (benchmarks).
+        solve_tolerance: an evaluated table is optimal when its exact value is within this of
+            the optimum for every evaluation seed and its exact follower regret is 0.
         time_limit: stop after this many seconds of training (``None``: no limit).
     """
 
@@ -75,6 +77,7 @@ class TrainConfig:
     track: bool = True
     progress: bool = True
     stop_when_solved: bool = False
+    solve_tolerance: float = 0.02
     time_limit: float | None = None
 
     def __post_init__(self) -> None:

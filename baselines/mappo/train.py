@@ -42,7 +42,7 @@ class TrainResult:
         run_dir: directory of the checkpoint, the exported table and the W&B run.
         global_step: env steps trained in total (including those before a resume).
         score: exact score of the final deterministic policy table.
-        solved_at: first evaluated env step whose table was optimal (within 0.02, regret 0).
+        solved_at: first evaluated env step whose table was optimal (``solve_tolerance``).
         solved_wall_clock: training seconds (collection, updates, evaluations) at ``solved_at``.
         wall_clock: training seconds in total.
         steps_per_second: env steps per second of this process (collection and updates).
@@ -167,7 +167,7 @@ def train(
             score = run.score()
             run.wall_clock += time.perf_counter() - started  # evaluations count as training time
             metrics.update(score.metrics())
-            if solved_at is None and score.solved():
+            if solved_at is None and score.solved(config.solve_tolerance):
                 solved_at, solved_clock = run.global_step, run.wall_clock
             bar.set_postfix(value=f"{score.value:.4f}", regret=f"{score.regret:.4f}")
         if _crossed(before, run.global_step, config.checkpoint_every):
