@@ -4,8 +4,9 @@ Tianshou's :class:`~tianshou.data.Collector` drives a ``BaseVectorEnv``: ``step`
 terminal observation of a finished episode and the collector then calls ``reset(env_id=...)``
 for those envs. The native env (``gym.make_vec``) resets finished episodes within the same step
 (``AutoresetMode.SAME_STEP``). :class:`TianshouVectorEnv` bridges the two with whole-batch array
-operations only (no per-env Python loop): it returns the terminal observation on the finishing
-step, keeps the first observation of the next episode and hands it out on ``reset``.
+operations (no per-env Python loop; only the episodes that finish in a step are unpacked from
+the native env's ``final_obs``): it returns the terminal observation on the finishing step,
+keeps the first observation of the next episode and hands it out on ``reset``.
 
 Observations are tianshou :class:`~tianshou.data.Batch` objects with the keys ``observation``
 (the leader's, for the actor) and ``state`` (the privileged state, for a centralized critic; its
