@@ -69,3 +69,19 @@ def test_bad_actions_raise_value_errors():
         gymnasium.make("econ_envs/SequentialSales-v0", weight_bounds=(0.0, 1.0))
     with pytest.raises(ValueError, match="distribution must be one of"):
         gymnasium.make("econ_envs/SequentialSales-v0", distribution="beta")
+
+
+def test_actions_outside_the_box_are_rejected_not_clipped():
+    import gymnasium as gym
+    import numpy as np
+    import pytest
+
+    env = gym.make("econ_envs/SequentialSales-v0", disable_env_checker=True)
+    env.reset(seed=0)
+    action = env.action_space.sample()
+    action[-1] = 0.0  # a weight of 0 is below the positive lower bound
+    with pytest.raises(ValueError, match="action must lie in"):
+        env.step(action)
+    action[-1] = np.nan
+    with pytest.raises(ValueError, match="finite"):
+        env.step(action)

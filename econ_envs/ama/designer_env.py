@@ -1,8 +1,9 @@
 """The designer's gymnasium env of an AMA domain (SPEC §2.3): one-step episodes.
 
 The action is a flat ``Box``: the ``S * A`` boosts (row-major, in ``[-boost_bound, boost_bound]``)
-then the ``n`` weights (in ``weight_bounds``, bounded below by a small positive number). Actions
-outside the box are clipped to it; a wrong shape or a NaN raises ``ValueError``. The
+then the ``n`` weights (in ``weight_bounds``, bounded below by a small positive number). An
+action outside the box, of the wrong shape or with a NaN raises ``ValueError`` (nothing is
+clipped: RL libraries that sample unbounded actions should rescale or clip themselves). The
 observation is the constant ``[0.0]``. The reward is the objective (revenue, or minus the
 makespan) of the AMA averaged over ``n_samples`` type profiles drawn fresh from the env's
 ``np_random``; ``info`` holds revenue, welfare, makespan (where defined) and VCG's values on the
@@ -20,6 +21,7 @@ from gymnasium import spaces
 from econ_envs.ama.domains import make_domain
 from econ_envs.ama.evaluation import ProfileScores, score_profiles
 from econ_envs.ama.mechanism import AMAParams
+from econ_envs.games.base import check_batch_action
 from econ_envs.validation import check_positive_int
 
 DEFAULT_WEIGHT_BOUNDS = (1e-3, 10.0)
@@ -68,17 +70,9 @@ class DesignerEnv(gymnasium.Env):
         self._vcg = AMAParams.vcg(mdp)
 
     def params_from_action(self, action: np.ndarray) -> AMAParams:
-        """The AMA parameters an action stands for (clipped to the action box)."""
-        vector = np.asarray(action, dtype=np.float64)
-        if vector.shape != self.action_space.shape:
-            raise ValueError(
-                f"action must have shape {self.action_space.shape} (boosts then weights), "
-                f"got {vector.shape}"
-            )
-        if not np.all(np.isfinite(vector)):
-            raise ValueError("action must be finite (no NaN or inf)")
-        clipped = np.clip(vector, self.action_space.low, self.action_space.high)
-        return AMAParams.from_flat(clipped, self.domain.mdp)
+        """The AMA parameters an action stands for; ``ValueError`` if it is outside the box."""
+        vector = check_batch_action(self.action_space, np.asarray(action, np.float64)[None])[0]
+        return AMAParams.from_flat(vector, self.domain.mdp)
 
     def reset(
         self, *, seed: int | None = None, options: dict[str, Any] | None = None
