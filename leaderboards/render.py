@@ -136,6 +136,11 @@ def _board_section(
         return [*lines, closed, ""], []
     if not records:
         return [*lines, "No submissions yet.", ""], []
+    if board.family == AMA:  # every record of the board is scored on the same profiles
+        lines += [
+            f"VCG on the evaluation profiles: {fmt(records[0]['evaluation']['vcg_objective'])}.",
+            "",
+        ]
     lines += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += [
         "| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in board_rows(records)
