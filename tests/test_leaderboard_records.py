@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from econ_envs.ama import AMAParams, make_domain
 from leaderboards import (
@@ -165,3 +167,22 @@ def test_ama_params_of_the_wrong_shape_are_rejected(tmp_path: Path) -> None:
     with pytest.raises(SubmissionError, match="positive"):
         submit(data, results_dir=tmp_path, wandb_dir=None)
     assert not any(tmp_path.iterdir())
+
+
+@settings(max_examples=15, deadline=None)
+@given(data=st.data())
+def test_any_valid_table_is_scored_deterministically_within_range(data: st.DataObject) -> None:
+    from econ_envs.policy_table import game_of
+    from leaderboards import evaluate_submission, load_submission
+
+    env_id = data.draw(st.sampled_from([MSG, "econ_envs/MSPM-v0", "econ_envs/MatrixDesign-v0"]))
+    spec = game_of(env_id).spec
+    seed = data.draw(st.integers(0, 2**31 - 1))
+    space = spec.action_space
+    space.seed(seed)
+    table = np.stack([space.sample() for _ in range(spec.n_observations)])
+    submission = load_submission(table_submission(env_id, table, method="random"))
+    first, second = evaluate_submission(submission), evaluate_submission(submission)
+    assert first == second
+    low, high = spec.leader_utility_range
+    assert low - 1e-9 <= first.score <= high + 1e-9 and first.regret >= 0.0
