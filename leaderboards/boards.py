@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from econ_envs.ama import make_domain
+from econ_envs.ama import AMADomain, make_domain
 from econ_envs.policy_table import game_of
 from econ_envs.registry import AMA, ENTRIES, STACKELBERG, EnvEntry, entry
 
@@ -196,7 +196,7 @@ def _board(registered: EnvEntry, preset: Mapping[str, Any]) -> Board:
             reference,
             n_plays=len(game.types.profiles) * math.prod(game.spec.n_messages),
         )
-    domain = make_domain(**{**registered.kwargs, **kwargs})
+    domain = ama_domain(registered.id, kwargs)
     return Board(
         registered.id,
         AMA,
@@ -210,9 +210,14 @@ def _board(registered: EnvEntry, preset: Mapping[str, Any]) -> Board:
     )
 
 
+def ama_domain(env_id: str, env_kwargs: Mapping[str, Any]) -> AMADomain:
+    """The AMA domain of a registered AMA id with ``env_kwargs`` on top of its preset."""
+    return make_domain(**{**entry(env_id).kwargs, **env_kwargs})
+
+
 def _ama_config(env_id: str, env_kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """The complete configuration of a board's AMA domain (defaults filled in)."""
-    return dict(make_domain(**{**entry(env_id).kwargs, **env_kwargs}).config)
+    return dict(ama_domain(env_id, env_kwargs).config)
 
 
 @functools.cache

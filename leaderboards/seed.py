@@ -25,11 +25,11 @@ from typing import Any
 
 import numpy as np
 
-from econ_envs.ama import AMAParams, make_domain
+from econ_envs.ama import AMAParams
 from econ_envs.policy_table import game_of
 from econ_envs.published import optimal_mspm_table
-from econ_envs.registry import AMA, STACKELBERG, entry
-from leaderboards.boards import Board, boards
+from econ_envs.registry import AMA, STACKELBERG
+from leaderboards.boards import Board, ama_domain, boards
 from leaderboards.convert import from_bilevel, read_converted
 from leaderboards.records import RESULTS_DIR, load_records
 from leaderboards.submission import load_submission, params_submission, table_submission
@@ -99,7 +99,7 @@ def vcg_submissions() -> Iterator[dict[str, Any]]:
     """VCG (all weights 1, all boosts 0) on every AMA board."""
     for board in boards():
         if board.family == AMA:
-            mdp = make_domain(**{**entry(board.env_id).kwargs, **board.env_kwargs}).mdp
+            mdp = ama_domain(board.env_id, board.env_kwargs).mdp
             yield params_submission(
                 board.env_id, AMAParams.vcg(mdp), method="VCG", env_kwargs=dict(board.env_kwargs)
             )

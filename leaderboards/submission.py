@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,10 +24,10 @@ import jsonschema
 import numpy as np
 from numpy.typing import ArrayLike
 
-from econ_envs.ama import AMAParams, make_domain
+from econ_envs.ama import AMAParams
 from econ_envs.policy_table import check_table, game_of
 from econ_envs.registry import STACKELBERG, entry
-from leaderboards.boards import MAX_EXACT_PLAYS, Board, find_board
+from leaderboards.boards import MAX_EXACT_PLAYS, Board, ama_domain, find_board
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "submission.schema.json"
 #: the largest submission file accepted, in bytes
@@ -71,8 +72,8 @@ def _reject_constant(name: str) -> None:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    duplicated = sorted({k for k in keys if keys.count(k) > 1})
+    counts = Counter(k for k, _ in pairs)
+    duplicated = sorted(k for k, n in counts.items() if n > 1)
     if duplicated:
         raise SubmissionError(f"submission JSON repeats the key(s) {duplicated}")
     return dict(pairs)
@@ -114,7 +115,7 @@ def _check_payload(board: Board, data: Mapping[str, Any]) -> None:
         return
     if "params" not in data:
         raise SubmissionError(f"{board.env_id} is an AMA env: submit 'params' (weights, boosts)")
-    domain = make_domain(**{**entry(board.env_id).kwargs, **kwargs})
+    domain = ama_domain(board.env_id, kwargs)
     try:
         boosts = np.asarray(data["params"]["boosts"], dtype=np.float64)
     except ValueError:
