@@ -135,6 +135,16 @@ class Board:
         return self.n_plays <= MAX_EXACT_PLAYS
 
     @property
+    def closed_because(self) -> str:
+        """Why a closed board takes no submissions (empty for an open board)."""
+        if self.open:
+            return ""
+        return (
+            f"its exact evaluation would enumerate {self.n_plays:,} plays (type x message "
+            f"profiles; the limit is {MAX_EXACT_PLAYS:,})"
+        )
+
+    @property
     def env_name(self) -> str:
         """The id without its namespace, e.g. ``MSPM-v0``."""
         return self.env_id.split("/", 1)[1]

@@ -117,7 +117,7 @@ def _show(query: str, results: Path, top: int) -> None:
             table.add_row(*(row[i] for i in keep))
         console.print(table)
         if not board.open:
-            console.print(f"  closed: exact evaluation would enumerate {board.n_plays:,} plays")
+            console.print(f"  closed: {board.closed_because}")
         elif not records:
             console.print("  no submissions yet")
 

@@ -132,8 +132,7 @@ def _board_section(
         published = ", ".join(f"{k} {v:.4f}" for k, v in board.reference.items())
         lines += [f"Published (Curry et al.): {published}.", ""]
     if not board.open:
-        closed = f"Closed: exact evaluation would enumerate {board.n_plays:,} plays."
-        return [*lines, closed, ""], []
+        return [*lines, f"Closed: {board.closed_because}.", ""], []
     if not records:
         return [*lines, "No submissions yet.", ""], []
     if board.family == AMA:  # every record of the board is scored on the same profiles

@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 from econ_envs.ama import AMAParams
 from econ_envs.policy_table import check_table, game_of
 from econ_envs.registry import STACKELBERG, entry
-from leaderboards.boards import MAX_EXACT_PLAYS, Board, ama_domain, find_board
+from leaderboards.boards import Board, ama_domain, find_board
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "submission.schema.json"
 #: the largest submission file accepted, in bytes
@@ -99,10 +99,7 @@ def _check_schema(data: Any) -> None:
 
 def _check_payload(board: Board, data: Mapping[str, Any]) -> None:
     if not board.open:
-        raise SubmissionError(
-            f"board {board.key} takes no submissions: its exact evaluation would enumerate "
-            f"{board.n_plays:,} plays (type x message profiles; the limit is {MAX_EXACT_PLAYS:,})"
-        )
+        raise SubmissionError(f"board {board.key} takes no submissions: {board.closed_because}")
     kwargs = dict(board.env_kwargs)
     if board.family == STACKELBERG:
         if "table" not in data:
