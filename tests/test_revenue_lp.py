@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from baselines.oracles.revenue_lp import optimal_revenue, uniform_grid_revenue
-from econ_envs.policy_table import evaluate_table, game_of
+from econ_envs.policy_table import describe_observations, evaluate_table, game_of
 
 
 def myerson_uniform_grid(n_agents: int, n_types: int) -> Fraction:
@@ -63,6 +63,32 @@ def test_mspm_revenue_env_attains_the_lp_optimum():
     table = np.tile(np.array([1.0, 0.0, 1.0], np.float32), (game.spec.n_observations, 1))
     result = evaluate_table(env_id, table, dynamics="best_response")
     assert result.value == pytest.approx(uniform_grid_revenue(2, 3), abs=1e-9)
+
+
+def test_shaded_myerson_table_approaches_the_lp_optimum_on_four_types():
+    """Four types, phi = (-1, -1/3, 1/3, 1): visit the bidder with the highest positive virtual
+    value (ties to agent 0) at its threshold price minus eps, else post price 1. Followers
+    break ties towards the lowest message, so the LP value 13/24 is a supremum: the shaded
+    table earns it up to about eps."""
+    env_id, eps = "econ_envs/MSPM-Revenue-v0", 1e-3
+    kwargs = {"n_types": 4, "n_messages": 4}
+    rows = describe_observations(env_id, **kwargs)
+    table = np.zeros((len(rows), 3), np.float32)
+    for row in rows:
+        (m0, m1), visited = row["messages"], row["visited"]
+        agent, price = 0, 1.0
+        if any(visited):
+            agent = 1 if visited[0] else 0
+        elif m0 >= max(m1, 2):
+            price = max(2, m1) / 3 - eps
+        elif m1 > m0 and m1 >= 2:
+            agent, price = 1, max(2, m0 + 1) / 3 - eps
+        table[row["index"], agent], table[row["index"], 2] = 1.0, price
+    result = evaluate_table(env_id, table, dynamics="best_response", **kwargs)
+    optimum = uniform_grid_revenue(2, 4)
+    assert optimum == pytest.approx(13 / 24, abs=1e-9)
+    assert optimum - eps <= result.value <= optimum
+    assert result.follower_strategies.tolist() == [[0, 0, 2, 3], [0, 0, 2, 3]]
 
 
 def test_bad_input_is_rejected():
