@@ -9,10 +9,12 @@ interim expected payment ``P_i(k)`` of every bidder type. With the interim alloc
 - interim individual rationality: ``v_i(k) X_i(k) - P_i(k) >= 0``;
 - feasibility: ``x >= 0`` and ``sum_i x_i(t) <= 1`` at every profile.
 
-Its value is an upper bound on the revenue of any mechanism, an MSPM included; for one item it
-is attained by sequential posted prices with as many messages as types (visit the bidder with the
-highest ironed virtual value first, at its threshold price), so it is the optimum of
-``MSPM(objective="revenue", n_messages=n_types)``. Solved with scipy's HiGHS.
+Its value is an upper bound on the revenue of any mechanism, an MSPM included. For one item an
+MSPM with as many messages as types reaches it: visit the bidder with the highest ironed virtual
+value first, at its threshold price. Followers who are indifferent send the lowest message, so
+in general the LP value is the supremum (prices shaded by ``eps`` lose O(eps)); with values
+uniform on {0, 1/2, 1} and two bidders it is attained exactly (price 1 to each in turn: 5/9).
+Solved with scipy's HiGHS.
 """
 
 from __future__ import annotations
