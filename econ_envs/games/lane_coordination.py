@@ -12,8 +12,9 @@ where ``T`` is the transfer the leader pays on the final position: the leader's 
 ``a in [-1, 1]^(P+1)`` sets the coefficients ``w_p = transfer_scale * a_p``. The leader's
 utility is the social welfare without transfers, ``sum_i (-beta * sum_j (x_i - x_j) ** 2 -
 delta * u_i)``. Perfect coordination (everyone at
-``max_start``) is feasible; boundedly rational (``"logit"``) followers scatter, and a transfer
-that rewards the meeting point pulls them together.
+``max_start``) is feasible when ``max_move >= max_start``, as by default; boundedly rational
+(``"logit"``) followers scatter, and a transfer that rewards the meeting point pulls them
+together.
 """
 
 from __future__ import annotations
