@@ -16,6 +16,7 @@ at least 2 of 3 seeds; end-to-end training >= 20,000 env steps/s.
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import tempfile
 from dataclasses import dataclass
@@ -62,10 +63,10 @@ def run_one(
     steps: int,
     minutes: float,
     threads: int,
-    learning_rate: float | None = None,
+    overrides: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Train one (setting, algorithm, seed) until solved or out of budget (``learning_rate``
-    ``None``: the preset's)."""
+    """Train one (setting, algorithm, seed) until solved or out of budget; ``overrides`` are
+    :class:`~baselines.mappo.config.TrainConfig` fields replacing the preset's."""
     import torch
 
     from baselines.mappo.config import TrainConfig
@@ -79,7 +80,6 @@ def run_one(
             env_kwargs=env_kwargs,
             algo=algo,
             seed=seed,
-            learning_rate=learning_rate,
             total_steps=steps,
             eval_every=1,  # after every update
             stop_when_solved=True,
@@ -87,6 +87,7 @@ def run_one(
             time_limit=60.0 * minutes,
             track=False,
             progress=False,
+            **(overrides or {}),
         )
         result = train(config, run_dir=run_dir)
     return Outcome(
@@ -172,7 +173,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--minutes", type=float, default=5.0, help="time budget per run")
     parser.add_argument("--workers", type=int, default=1, help="runs in parallel")
     parser.add_argument("--threads", type=int, default=1, help="torch threads per run")
-    parser.add_argument("--lr", type=float, default=None, help="override the preset's rate")
+    parser.add_argument(
+        "--config",
+        type=json.loads,
+        default=None,
+        metavar="JSON",
+        help="TrainConfig overrides, e.g. '{\"learning_rate\": 3e-4}'",
+    )
     parser.add_argument(
         "--throughput",
         type=int,
@@ -188,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(throughput(setting, algo, args.throughput, args.num_envs, args.threads))
         return
     jobs = [
-        (setting, algo, seed, int(args.steps), args.minutes, args.threads, args.lr)
+        (setting, algo, seed, int(args.steps), args.minutes, args.threads, args.config)
         for setting in args.settings
         for algo in args.algos
         for seed in args.seeds
