@@ -12,7 +12,7 @@ import pytest
 from baselines.cli import main
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.config import TrainConfig
-from baselines.mappo.train import TABLE_NAME, TrainingRun, train
+from baselines.mappo.train import SUBMISSION_NAME, TABLE_NAME, TrainingRun, train
 
 ROLLOUT = 6400  # 64 envs x one 100-step Escape episode each
 
@@ -88,7 +88,19 @@ def test_short_escape_training_reaches_the_optimum(escape_run):
     assert result.solved_at is not None and result.global_step == 2 * ROLLOUT
     document = json.loads((result.run_dir / TABLE_NAME).read_text())
     assert document["table"] == [2] and document["score"]["value"] == 1.0
-    assert document["training_steps"] == 2 * ROLLOUT and document["method"] == "mappo"
+    assert document["training_steps"] == 2 * ROLLOUT and document["method"] == "MAPPO"
+
+
+def test_exported_submission_follows_the_leaderboard_schema(escape_run):
+    jsonschema = pytest.importorskip("jsonschema")
+    _, result = escape_run
+    schema_path = Path(__file__).parents[1] / "leaderboards" / "schema" / "submission.schema.json"
+    schema = json.loads(schema_path.read_text())
+    submission = json.loads((result.run_dir / SUBMISSION_NAME).read_text())
+    jsonschema.validate(submission, schema)
+    assert submission["table"] == [2] and submission["env_id"] == "econ_envs/Escape-v0"
+    assert [step for step, _ in submission["training"]["curve"]] == [ROLLOUT, 2 * ROLLOUT]
+    assert submission["training"]["curve"][-1][1] == 1.0
 
 
 def test_offline_wandb_run_holds_the_metrics(escape_run):

@@ -1,5 +1,6 @@
 """Deterministic evaluation of a learned leader: export it as a policy table and score the table
-exactly with the econ_envs evaluator (SPEC §5), then write it as JSON."""
+exactly with the econ_envs evaluator (SPEC §5), then write it as JSON: a readable file with the
+score, and a leaderboard submission (``econ-leaderboard submit``; data only, no score)."""
 
 from __future__ import annotations
 
@@ -111,3 +112,30 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def write_submission(
+    path: Path,
+    score: TableScore,
+    record: dict[str, Any],
+    curve: list[tuple[int, float]],
+) -> None:
+    """Write the table as a leaderboard submission (``leaderboards/schema/submission.schema
+    .json``): env id and kwargs, the table, the method and how it was trained, with the
+    learning ``curve`` of (env steps, exact value) pairs."""
+    document = {
+        "version": 1,
+        "env_id": record["env_id"],
+        "env_kwargs": record.get("env_kwargs", {}),
+        "table": score.table.tolist(),
+        "method": record["method"],
+        "training": {
+            "seeds": [int(record["training_seed"])],
+            "steps": int(record["training_steps"]),
+            "wall_clock_s": float(record["wall_clock_s"]),
+            "curve": [[float(step), float(value)] for step, value in curve],
+        },
+        "notes": f"econ-baselines train; run {record['run_name']}; git {record['git_commit']}",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2))

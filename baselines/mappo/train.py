@@ -27,11 +27,17 @@ from baselines.mappo.agent import build_agent
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.commitment import CommitmentPolicy, ObservationKeys
 from baselines.mappo.config import TrainConfig
-from baselines.mappo.evaluation import TableScore, score_policy, write_table_json
+from baselines.mappo.evaluation import (
+    TableScore,
+    score_policy,
+    write_submission,
+    write_table_json,
+)
 from baselines.mappo.vector_env import TianshouVectorEnv
 from econ_envs.policy_table import observation_vectors
 
 TABLE_NAME = "policy_table.json"
+SUBMISSION_NAME = "submission.json"
 
 
 @dataclass(frozen=True)
@@ -142,9 +148,10 @@ def train(
 ) -> TrainResult:
     """Train PPO / MAPPO as ``config`` says; resume from ``resume`` if given.
 
-    Writes ``checkpoint.pt`` and ``policy_table.json`` (the deterministic policy with its exact
-    score) to ``run_dir`` (default ``config.run_dir/<run name>``) and, if ``config.track``, an
-    offline W&B run under ``run_dir/wandb``.
+    Writes ``checkpoint.pt``, ``policy_table.json`` (the deterministic policy with its exact
+    score) and ``submission.json`` (the same table as a leaderboard submission) to ``run_dir``
+    (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline W&B run under
+    ``run_dir/wandb``.
     """
     name = tracking.run_name(config.env_id, config.algo, config.seed)
     run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / name
@@ -154,6 +161,7 @@ def train(
     solved_at: int | None = None
     solved_clock: float | None = None
     score: TableScore | None = None
+    curve: list[tuple[int, float]] = []
     bar = tqdm(
         total=config.total_steps, initial=run.global_step, unit="step", disable=not config.progress
     )
@@ -166,6 +174,7 @@ def train(
             started = time.perf_counter()
             score = run.score()
             run.wall_clock += time.perf_counter() - started  # evaluations count as training time
+            curve.append((run.global_step, score.value))
             metrics.update(score.metrics())
             if solved_at is None and score.solved(config.solve_tolerance):
                 solved_at, solved_clock = run.global_step, run.wall_clock
@@ -185,6 +194,7 @@ def train(
     sps = trained / max(run.wall_clock - first_clock, 1e-9)
     record = _record(config, run, name, sps)
     write_table_json(run_dir / TABLE_NAME, score, record)
+    write_submission(run_dir / SUBMISSION_NAME, score, record, curve)
     if wandb_run is not None:
         final = {"final/" + k.split("/")[-1]: v for k, v in score.metrics().items()}
         wandb_run.summary.update(final)
@@ -210,7 +220,7 @@ def _record(config: TrainConfig, run: TrainingRun, name: str, sps: float) -> dic
     return {
         "env_id": config.env_id,
         "env_kwargs": config.env_kwargs,
-        "method": config.algo + ("-basic-pomdp" if config.basic_pomdp else ""),
+        "method": config.algo.upper() + (" basic POMDP" if config.basic_pomdp else ""),
         "run_name": name,
         "training_seed": config.seed,
         "training_steps": run.global_step,
