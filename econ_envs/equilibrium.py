@@ -93,7 +93,8 @@ def equilibrium_regret(tensor: OutcomeTensor, strategies: NDArray[np.intp]) -> N
     """Largest interim gain any follower type has from deviating: (batch,); 0 at equilibrium."""
     expected = interim_utilities(tensor, strategies)
     current = np.take_along_axis(expected, strategies[..., None], axis=3)[..., 0]
-    gain = expected.max(axis=3) - current
+    with np.errstate(invalid="ignore"):  # -inf - -inf for types of probability 0
+        gain = expected.max(axis=3) - current
     gain = np.where(np.isfinite(current), gain, -np.inf)
     return np.maximum(gain.reshape(gain.shape[0], -1).max(axis=1), 0.0)
 

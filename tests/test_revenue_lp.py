@@ -63,6 +63,8 @@ def test_mspm_revenue_env_attains_the_lp_optimum():
     table = np.tile(np.array([1.0, 0.0, 1.0], np.float32), (game.spec.n_observations, 1))
     result = evaluate_table(env_id, table, dynamics="best_response")
     assert result.value == pytest.approx(uniform_grid_revenue(2, 3), abs=1e-9)
+    assert game.spec.optimal_value == pytest.approx(uniform_grid_revenue(2, 3), abs=1e-9)
+    assert result.optimality_gap == pytest.approx(0.0, abs=1e-9)
 
 
 def test_shaded_myerson_table_approaches_the_lp_optimum_on_four_types():

@@ -27,8 +27,14 @@ PRESETS: dict[str, dict[str, Any]] = {
     },
 }
 
-#: (n_agents, n_items, n_types, n_messages) settings whose optimal welfare loss is published
-_KNOWN_ZERO_LOSS = {(2, 1, 3, 2), (2, 1, 4, 2)}
+#: exact optima on the uniform grid, by (n_agents, n_items, n_types, n_messages, objective):
+#: welfare loss 0 is published (REFERENCE.md); the revenue value 5/9 is the optimal-auction LP
+#: (``baselines.oracles.revenue_lp``), attained by posting price 1 to each agent in turn
+KNOWN_OPTIMA: dict[tuple[int, int, int, int, str], float] = {
+    (2, 1, 3, 2, "welfare_loss"): 0.0,
+    (2, 1, 4, 2, "welfare_loss"): 0.0,
+    (2, 1, 3, 3, "revenue"): 5 / 9,
+}
 
 
 class MSPMPlays:
@@ -125,8 +131,9 @@ class MSPM(StackelbergGame):
             "welfare": (0.0, m * top),
             "revenue": (0.0, m * min(top, self.max_price)),
         }[self.objective]
-        grid_setting = (n, m, n_types or 3, self.n_messages)
-        known = type_values is None and preset is None and grid_setting in _KNOWN_ZERO_LOSS
+        setting = (n, m, n_types or 3, self.n_messages, self.objective)
+        on_grid = type_values is None and preset is None and joint_type_probs is None
+        optimum = KNOWN_OPTIMA.get(setting) if on_grid and type_probs is None else None
         self.spec = GameSpec(
             name="MSPM",
             n_types=(n_type,) * n,
@@ -140,7 +147,7 @@ class MSPM(StackelbergGame):
             n_observations=self.n_messages**n * 2 ** (n + m),
             leader_utility_range=leader_range,
             follower_utility_range=(0.0, m * top),
-            optimal_value=0.0 if known and self.objective == "welfare_loss" else None,
+            optimal_value=optimum,
             response_iterations=250,
             reward_plays=100,
         )
