@@ -8,6 +8,7 @@ hold the last observation and info of the finished one.
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -54,15 +55,20 @@ class StackelbergVectorEnv(VectorEnv):
         self._everyone.flags.writeable = False
 
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None):
-        super().reset(seed=seed)
+        """Start every episode: ``seed`` is ``None``, an int ``s`` (sub-env ``i`` gets ``s + i``)
+        or a list of one int per sub-env."""
+        if seed is None or isinstance(seed, Integral):
+            super().reset(seed=None if seed is None else int(seed))
+        elif len(seed) != self.num_envs:
+            raise ValueError(f"seed must be an int or a list of {self.num_envs} ints, got {seed!r}")
+        else:
+            super().reset(seed=int(seed[0]))
         if seed is None:
             seeds = self.np_random.integers(2**63, size=self.num_envs).tolist()
-        elif isinstance(seed, int):
-            seeds = [seed + i for i in range(self.num_envs)]
+        elif isinstance(seed, Integral):
+            seeds = [int(seed) + i for i in range(self.num_envs)]
         else:
-            if len(seed) != self.num_envs:
-                raise ValueError(f"seed must be an int or {self.num_envs} ints, got {len(seed)}")
-            seeds = list(seed)
+            seeds = [int(s) for s in seed]
         self.episodes.reset(self._all, np.array([key_from_seed(s) for s in seeds], np.uint64))
         info = {
             "phase": PHASE_NAMES[self.episodes.phase],
@@ -76,27 +82,32 @@ class StackelbergVectorEnv(VectorEnv):
         episodes = self.episodes
         result = episodes.step(actions)
         observation = episodes.observe()
-        ended = result.play_ended
-        info: dict[str, Any] = {
-            "phase": PHASE_NAMES[result.phase],
-            "_phase": self._everyone,
-            "leader_utility": np.where(ended, result.leader_utility, 0.0),
-            "_leader_utility": ended,
-            "follower_utilities": np.where(ended[:, None], result.follower_utilities, 0.0),
-            "_follower_utilities": ended,
+        finished = result.terminated
+        info: dict[str, Any] = {"phase": PHASE_NAMES[result.phase], "_phase": self._everyone}
+        play_info = {
+            "leader_utility": np.where(result.play_ended, result.leader_utility, 0.0),
+            "follower_utilities": np.where(
+                result.play_ended[:, None], result.follower_utilities, 0.0
+            ),
         }
-        done = np.flatnonzero(result.terminated)
+        done = np.flatnonzero(finished)
         if done.size:
             info["final_obs"], info["_final_obs"] = self._final_observations(observation, done)
-            info["final_info"] = self._final_info(info, done, result.terminated)
-            info["_final_info"] = result.terminated
+            info["final_info"] = self._final_info({**info, **play_info}, finished)
+            info["_final_info"] = finished
             episodes.reset(done)
             observation = episodes.observe()
+            # rows that reset carry their new episode's reset info, as gymnasium's SAME_STEP does
+            info["phase"] = PHASE_NAMES[np.where(finished, episodes.phase, result.phase)]
+        reported = result.play_ended & ~finished
+        if reported.any():
+            for key, value in play_info.items():
+                info[key], info["_" + key] = value, reported
         info["state"], info["_state"] = episodes.state.copy(), self._everyone
         return (
             self._observation(observation),
             result.reward,
-            result.terminated,
+            finished,
             np.zeros(self.num_envs, bool),
             info,
         )
@@ -117,12 +128,13 @@ class StackelbergVectorEnv(VectorEnv):
         mask[done] = True
         return finals, mask
 
-    def _final_info(
-        self, info: dict[str, Any], done: np.ndarray, mask: np.ndarray
-    ) -> dict[str, Any]:
+    def _final_info(self, info: dict[str, Any], mask: np.ndarray) -> dict[str, Any]:
+        """The last step's info of the finished episodes (``mask``), before they reset."""
         episodes = self.episodes
-        final = {key: value for key, value in info.items() if not key.startswith("final")}
-        final["state"], final["_state"] = episodes.state.copy(), self._everyone
+        final = {key: info[key] for key in ("phase", "leader_utility", "follower_utilities")}
+        for key in ("phase", "leader_utility", "follower_utilities", "state"):
+            final["_" + key] = mask
+        final["state"] = episodes.state.copy()
         final["follower_strategies"] = np.where(mask[:, None, None], episodes.final_strategies, -1)
         final["_follower_strategies"] = mask
         final["equilibrium_regret"] = np.where(mask, episodes.regret, 0.0)
