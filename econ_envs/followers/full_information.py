@@ -64,6 +64,10 @@ class FullInformationLearner(FollowerDynamics):
     def reset_learners(self, rows: NDArray[np.intp]) -> None:
         """Reset a subclass's own learning state of ``rows`` (nothing by default)."""
 
+    def final_scores(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:
+        """What ``final="argmax"`` maximizes per learner (by default the mixed strategy)."""
+        return self.policy[rows]
+
     def reset(self, rows):
         self.policy[rows] = self.initial_policy()
         self.gains[rows] = 0.0
@@ -90,7 +94,7 @@ class FullInformationLearner(FollowerDynamics):
 
     def finalize(self, rows, rng):
         if self.final == "argmax":
-            return np.argmax(self.policy[rows], axis=3)
+            return np.argmax(self.final_scores(rows), axis=3)
         u = rng.uniform(rows, self.n * self.max_types).reshape(len(rows), self.n, self.max_types)
         return categorical(self.policy[rows], u)
 
