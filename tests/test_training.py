@@ -138,3 +138,37 @@ def test_resume_continues_the_step_count(escape_run, capsys):
     document = json.loads((result.run_dir / TABLE_NAME).read_text())
     assert document["training_steps"] == 3 * ROLLOUT and document["score"]["value"] == 1.0
     assert "value 1.0000" in capsys.readouterr().out
+
+
+def test_command_line_options_map_onto_the_config():
+    import argparse
+
+    from baselines.mappo.cli import add_arguments, config_from_args
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(
+        [
+            "--env",
+            "econ_envs/MessageAllocation-v0",
+            "--env-kwargs",
+            '{"n_messages": 2}',
+            "--algo",
+            "ppo",
+            "--steps",
+            "2e6",
+            "--lr",
+            "1e-3",
+            "--basic-pomdp",
+            "--hidden-sizes",
+            "32",
+            "32",
+        ]
+    )
+    config = config_from_args(args)
+    assert config.total_steps == 2_000_000 and config.learning_rate == 1e-3
+    assert config.env_kwargs == {"n_messages": 2} and config.algo == "ppo"
+    assert config.basic_pomdp and config.hidden_sizes == (32, 32)
+    assert config.gamma == 1.0 and config.rollout_steps == int((1 + 33 * 2 / 30) * 2048)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--steps", "1.5"])
