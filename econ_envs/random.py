@@ -14,14 +14,15 @@ from numpy.typing import NDArray
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
+_SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11))
 _TO_UNIT = 2.0**-53
 
 
 def _splitmix64(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """The SplitMix64 finalizer (wrapping uint64 arithmetic)."""
-    x = (x ^ (x >> np.uint64(30))) * _MIX1
-    x = (x ^ (x >> np.uint64(27))) * _MIX2
-    return x ^ (x >> np.uint64(31))
+    """The SplitMix64 finalizer (uint64 array arithmetic wraps silently)."""
+    x = (x ^ (x >> _SHIFTS[0])) * _MIX1
+    x = (x ^ (x >> _SHIFTS[1])) * _MIX2
+    return x ^ (x >> _SHIFTS[2])
 
 
 def key_from_seed(seed: int) -> np.uint64:
@@ -48,12 +49,11 @@ class StreamBatch:
 
     def uniform(self, rows: NDArray[np.intp], count: int) -> NDArray[np.float64]:
         """``count`` uniforms in [0, 1) per stream in ``rows``: shape (len(rows), count)."""
-        start = self.counters[rows]
+        start = self.counters.take(rows)
         self.counters[rows] = start + np.uint64(count)
         steps = start[:, None] + np.arange(1, count + 1, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            bits = _splitmix64(self.keys[rows, None] + steps * _GOLDEN)
-        return (bits >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+        bits = _splitmix64(self.keys.take(rows)[:, None] + steps * _GOLDEN)
+        return (bits >> _SHIFTS[3]).astype(np.float64) * _TO_UNIT
 
 
 def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -61,7 +61,18 @@ def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[n
 
     Indices with probability 0 are never drawn, even under rounding of the cumulative sum.
     """
-    cdf = np.cumsum(probs, axis=-1)
+    return inverse_cdf(np.cumsum(probs, axis=-1), last_positive(probs), u)
+
+
+def last_positive(probs: NDArray[np.float64]) -> NDArray[np.intp]:
+    """The last index of positive probability of every row of ``probs`` (..., k)."""
+    return probs.shape[-1] - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
+
+
+def inverse_cdf(
+    cdf: NDArray[np.float64], last: NDArray[np.intp], u: NDArray[np.float64]
+) -> NDArray[np.intp]:
+    """:func:`categorical` from the cumulative sums ``cdf`` and :func:`last_positive` ``last`` of
+    its probabilities (precomputed where the probabilities are fixed)."""
     idx = (u[..., None] * cdf[..., -1:] >= cdf).sum(axis=-1)
-    last_positive = probs.shape[-1] - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
-    return np.minimum(idx, last_positive)
+    return np.minimum(idx, last)

@@ -84,6 +84,7 @@ class StackelbergEpisodes:
         self.rng = StreamBatch(batch)
         self.plays = game.new_plays(batch)
         self.phase = np.zeros(batch, np.int8)
+        self._rewarded = 0  # episodes in the reward phase (see _split_by_phase)
         self.iteration = np.zeros(batch, np.intp)
         self.play = np.zeros(batch, np.intp)
         self.iteration_types = np.zeros((batch, self.n), np.intp)
@@ -114,6 +115,7 @@ class StackelbergEpisodes:
         if keys is not None:
             self.rng.seed(rows, keys)
         self.dynamics.reset(rows)
+        self._rewarded -= np.count_nonzero(self.phase[rows] == REWARD)
         self.phase[rows] = RESPONSE
         self.state[rows, self._layout.phase] = 0.0
         self.iteration[rows] = 0
@@ -154,7 +156,7 @@ class StackelbergEpisodes:
         at = row_selection(rows, self.batch)
         self.leader_utility[at] = leader
         self.follower_utilities[at] = followers
-        paid, unpaid = _partition(rows, self.phase.take(rows) == REWARD)
+        paid, unpaid = self._split_by_phase(rows)
         if unpaid.size:
             self._end_response_plays(unpaid)
         if paid.size:
@@ -164,6 +166,15 @@ class StackelbergEpisodes:
                 terminated[done] = True
                 rows = rows[~terminated.take(rows)]
         self._start_plays(rows)
+
+    def _split_by_phase(self, rows: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """``rows`` in the reward phase and ``rows`` in the response phase; no array work when
+        every episode is in the same phase (at batch 1 always)."""
+        if self._rewarded == 0:
+            return rows[:0], rows
+        if self._rewarded == self.batch:
+            return rows, rows[:0]
+        return _partition(rows, self.phase.take(rows) == REWARD)
 
     def _propose(self, rows: NDArray[np.intp]) -> None:
         types, plays = self.dynamics.propose(rows, self.rng)
@@ -202,6 +213,7 @@ class StackelbergEpisodes:
         self.final_strategies[rows] = self.dynamics.finalize(rows, self.rng)
         self._write_strategies(rows)
         self.phase[rows] = REWARD
+        self._rewarded += len(rows)
         self.state[rows, self._layout.phase] = 1.0
         self.state[rows, self._layout.counterfactual] = 0.0
 
@@ -212,7 +224,7 @@ class StackelbergEpisodes:
         return _select(rows, play == self.reward_plays)
 
     def _start_plays(self, rows: NDArray[np.intp]) -> None:
-        paid, unpaid = _partition(rows, self.phase.take(rows) == REWARD)
+        paid, unpaid = self._split_by_phase(rows)
         if unpaid.size:
             self._start_response_plays(unpaid)
         if paid.size:

@@ -120,6 +120,7 @@ class MSPM(StackelbergGame):
         n_type = self.type_values.shape[1]
         self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
         self._agents = np.arange(self.n_agents)
+        self._agent_one_hot = np.eye(self.n_agents, dtype=bool)
         #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
         self._message_one_hot = np.eye(self.n_messages, dtype=np.float32)
         self._visit_bits = 2 ** np.arange(self.n_agents)
@@ -188,16 +189,17 @@ class MSPM(StackelbergGame):
         b = plays.batch_index
         live = ~plays.finished
         agent = np.where(plays.visited, -np.inf, action[:, :n]).argmax(axis=1)
+        visit = self._agent_one_hot.take(agent, axis=0) & live[:, None]
         prices = action[:, n:].astype(np.float64)
         values = plays.values[b, agent]
         buys = (values >= prices) & ~plays.sold & live[:, None]
         gain = (buys * values).sum(axis=1)
         paid = (buys * prices).sum(axis=1)
-        plays.follower_utility[b, agent] += gain - paid
+        plays.follower_utility += visit * (gain - paid)[:, None]  # other agents: += 0
         plays.welfare += gain
         plays.revenue += paid
         plays.sold |= buys
-        plays.visited[b, agent] |= live
+        plays.visited |= visit
         np.logical_or(plays.visited.all(axis=1), plays.sold.all(axis=1), out=plays.finished)
         return plays.finished.copy()
 

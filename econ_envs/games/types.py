@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.random import categorical
+from econ_envs.random import inverse_cdf, last_positive
 from econ_envs.validation import check_positive_int
 
 
@@ -41,6 +41,8 @@ class TypeDistribution:
         self.profiles: NDArray[np.intp] = np.stack([g.ravel() for g in grids], axis=1)
         #: probability of each row of :attr:`profiles`
         self.profile_probs: NDArray[np.float64] = self.joint.ravel()
+        self._cdf = np.cumsum(self.profile_probs)
+        self._last_positive = last_positive(self.profile_probs)
 
     @property
     def n_followers(self) -> int:
@@ -49,7 +51,7 @@ class TypeDistribution:
 
     def sample(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
         """Type profiles (k, n) from uniforms ``u`` of shape (k,)."""
-        return self.profiles[categorical(self.profile_probs, u)]
+        return self.profiles.take(inverse_cdf(self._cdf, self._last_positive, u), axis=0)
 
     def marginal(self, follower: int) -> NDArray[np.float64]:
         """The marginal type distribution of one follower."""
