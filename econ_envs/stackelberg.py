@@ -193,12 +193,13 @@ class StackelbergEpisodes:
             return
         self.dynamics.update(
             complete,
-            self.iteration_types[complete],
-            self.iteration_plays[complete],
-            self.iteration_utilities[complete],
+            self.iteration_types.take(complete, axis=0),
+            self.iteration_plays.take(complete, axis=0),
+            self.iteration_utilities.take(complete, axis=0),
         )
-        self.iteration[complete] += 1
-        self.play[complete] = 0
+        at = row_selection(complete, self.batch)
+        self.iteration[at] = self.iteration.take(complete) + 1
+        self.play[at] = 0
         self._write_strategies(complete)
         over, going_on = _partition(
             complete, self.iteration.take(complete) == self.response_iterations

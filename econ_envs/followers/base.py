@@ -97,17 +97,19 @@ class UnilateralDeviations:
         slot = np.minimum(np.arange(max_m), np.array(n_messages)[:, None] - 1)
         #: (n, max_messages): which play holds follower i's deviation to message a
         self.play_of = offsets[:, None] + slot
+        self._plays = np.arange(self.count)
+        self._followers = np.arange(len(n_messages))[:, None]
 
     def plays(self, base: NDArray[np.intp]) -> NDArray[np.intp]:
         """Plays (k, count, n) around base message profiles (k, n)."""
         plays = np.repeat(base[:, None, :], self.count, axis=1)
-        plays[:, np.arange(self.count), self.follower] = self.message
+        plays[:, self._plays, self.follower] = self.message
         return plays
 
     def deviation_utilities(self, utilities: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each follower's utility for each of its messages: (k, n, max_messages) from the
         utilities (k, count, n) of :meth:`plays` (padding slots repeat the last message)."""
-        return utilities[:, self.play_of, np.arange(self.play_of.shape[0])[:, None]]
+        return utilities[:, self.play_of, self._followers]
 
 
 def masked_softmax(log_weights: NDArray[np.float64]) -> NDArray[np.float64]:
