@@ -28,7 +28,7 @@ class TrainConfig:
         gamma: discount (1: the return is the mean reward-phase utility).
         gae_lambda: GAE lambda.
         update_epochs: passes over each rollout (10, Stable-Baselines3's default).
-        num_minibatches: minibatches per pass (16: far larger minibatches than SB3's 64
+        num_minibatches: minibatches per pass (8: far larger minibatches than SB3's 64
             samples, for CPU throughput, yet enough gradient steps per rollout to learn).
         clip: PPO ratio clip.
         ent_coef: entropy bonus weight (default 0: exploration comes from sampling each
@@ -62,7 +62,7 @@ class TrainConfig:
     gamma: float = 1.0
     gae_lambda: float = 0.95
     update_epochs: int = 10
-    num_minibatches: int = 16
+    num_minibatches: int = 8
     clip: float = 0.2
     ent_coef: float = 0.0
     vf_coef: float = 0.5
