@@ -8,6 +8,7 @@ Run: ``python bench/throughput.py [--seconds 1.0]``. Prints a table; asserts not
 from __future__ import annotations
 
 import argparse
+import math
 import time
 import tracemalloc
 
@@ -18,6 +19,8 @@ import econ_envs
 from econ_envs.policy_table import evaluate_table, game_of
 
 BATCHES = (64, 1024, 4096)
+#: skip the exact table evaluation of games with more (type profile, message profile) plays
+MAX_TABLE_PLAYS = 2_000_000
 
 
 def random_actions(space: gym.Space, count: int, seed: int) -> np.ndarray:
@@ -64,8 +67,11 @@ def vector_memory_mib(env_id: str, batch: int) -> float:
     return peak / 2**20
 
 
-def table_eval_ms(env_id: str, repeats: int = 5) -> float:
+def table_eval_ms(env_id: str, repeats: int = 5) -> float | None:
+    """Milliseconds per exact table evaluation; ``None`` where its outcome tensor is too large."""
     game = game_of(env_id)
+    if math.prod(game.spec.n_types) * math.prod(game.spec.n_messages) > MAX_TABLE_PLAYS:
+        return None
     table = random_actions(game.spec.action_space, game.spec.n_observations, 3)
     start = time.perf_counter()
     for seed in range(repeats):
@@ -83,7 +89,8 @@ def main() -> None:
     for env_id in econ_envs.ids("stackelberg"):
         row = f"{env_id:34} {single_rate(env_id, args.seconds):>10,.0f}"
         row += "".join(f" {vector_rate(env_id, b, args.seconds):>12,.0f}" for b in BATCHES)
-        print(row + f" {table_eval_ms(env_id):>9.1f}ms", flush=True)
+        ms = table_eval_ms(env_id)
+        print(row + (f" {ms:>9.1f}ms" if ms is not None else f" {'n/a':>11}"), flush=True)
     mib = vector_memory_mib("econ_envs/MSPM-v0", 4096)
     print(f"\nMSPM-v0 vector env, B=4096: peak traced memory {mib:.1f} MiB")
 
