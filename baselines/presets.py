@@ -37,7 +37,7 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     # measured: 128 envs (an episode ends every ~5 rollouts) learn MSPM faster than the ~10
     # of the num_envs formula, which collect slowly
-    "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, num_envs=128, env_kwargs={"n_types": 3}),
+    "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, num_envs=128),
     "econ_envs/MSPM-Agrawal-v0": Preset(learning_rate=3e-6, num_envs=128),
 }
 

@@ -36,16 +36,22 @@ QUICK_CONFIGS = {
 }
 #: (n, m) -> published (VCG, grid search, zeroth-order, regularized LP); SE < 0.007
 SALES = {
-    (2, 2): (0.0000, 0.4902, 0.4939, 0.4893), (3, 2): (0.4999, 0.6079, 0.6777, 0.6755),
-    (4, 2): (0.8000, 0.7977, 0.8783, 0.8328), (5, 2): (0.9996, 1.0050, 1.0078, 0.9967),
-    (2, 3): (0.0000, 0.4715, 0.3825, 0.4168), (3, 3): (0.0000, 0.6107, 0.6446, 0.7240),
-    (4, 3): (0.6007, 0.7323, 0.8875, 0.9104), (5, 3): (0.9988, 0.7142, 1.0631, 1.0743),
+    (2, 2): (0.0000, 0.4902, 0.4939, 0.4893),
+    (3, 2): (0.4999, 0.6079, 0.6777, 0.6755),
+    (4, 2): (0.8000, 0.7977, 0.8783, 0.8328),
+    (5, 2): (0.9996, 1.0050, 1.0078, 0.9967),
+    (2, 3): (0.0000, 0.4715, 0.3825, 0.4168),
+    (3, 3): (0.0000, 0.6107, 0.6446, 0.7240),
+    (4, 3): (0.6007, 0.7323, 0.8875, 0.9104),
+    (5, 3): (0.9988, 0.7142, 1.0631, 1.0743),
 }
 SALES_SE = 0.007
 #: (n, tasks) -> published makespans (VCG, grid search, zeroth-order, regularized LP); SE < 0.02
 SCHEDULING = {
-    (2, 4): (1.0336, 1.0326, 0.9132, 0.9288), (2, 5): (1.0116, 1.0142, 0.8820, 0.9286),
-    (3, 4): (0.6111, 0.6196, 0.5967, 0.6184), (3, 5): (0.5662, 0.5632, 0.5429, 0.5538),
+    (2, 4): (1.0336, 1.0326, 0.9132, 0.9288),
+    (2, 5): (1.0116, 1.0142, 0.8820, 0.9286),
+    (3, 4): (0.6111, 0.6196, 0.5967, 0.6184),
+    (3, 5): (0.5662, 0.5632, 0.5429, 0.5538),
 }
 SCHEDULING_SE = 0.02
 
@@ -136,21 +142,28 @@ def main() -> None:
     args = parser.parse_args()
     configs = QUICK_CONFIGS if args.quick else CONFIGS
     wall, cpu = throughput()
-    print(f"planner throughput, sequential sales n=5 m=3: {wall:,.0f} type profiles/s "
-          f"(wall clock), {cpu:,.0f} per CPU second\n")
+    print(
+        f"planner throughput, sequential sales n=5 m=3: {wall:,.0f} type profiles/s "
+        f"(wall clock), {cpu:,.0f} per CPU second\n"
+    )
     record: dict[str, object] = {"throughput_wall": wall, "throughput_cpu": cpu}
     if args.table in ("sales", "both"):
         print("Sequential sales, uniform values, revenue (higher is better)\n" + _header("m"))
         begin = time.perf_counter()
         rows = measure("SequentialSales", "n_items", SALES, configs, args.seed)
         total = time.perf_counter() - begin
-        print(f"\nwhole table: {total:.0f} s. Optimal revenue (Myerson) for reference: "
-              + ", ".join(f"({n},{m}) {myerson_revenue(n, m):.4f}" for n, m in SALES) + "\n")
+        print(
+            f"\nwhole table: {total:.0f} s. Optimal revenue (Myerson) for reference: "
+            + ", ".join(f"({n},{m}) {myerson_revenue(n, m):.4f}" for n, m in SALES)
+            + "\n"
+        )
         record["sales"] = [row.__dict__ for row in rows]
         record["sales_seconds"] = total
     if args.table in ("scheduling", "both"):
-        print("Task scheduling, uniform costs, makespan curry2024 (lower is better)\n"
-              + _header("tasks"))
+        print(
+            "Task scheduling, uniform costs, makespan curry2024 (lower is better)\n"
+            + _header("tasks")
+        )
         begin = time.perf_counter()
         rows = measure("TaskScheduling", "n_tasks", SCHEDULING, configs, args.seed)
         total = time.perf_counter() - begin

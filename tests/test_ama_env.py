@@ -11,7 +11,9 @@ import econ_envs  # noqa: F401  (registers the ids)
 from econ_envs.ama import AMAParams
 
 AMA_IDS = [
-    "econ_envs/SequentialSales-v0", "econ_envs/TaskScheduling-v0", "econ_envs/GridworldAMA-v0"
+    "econ_envs/SequentialSales-v0",
+    "econ_envs/TaskScheduling-v0",
+    "econ_envs/GridworldAMA-v0",
 ]
 
 

@@ -54,7 +54,8 @@ def test_no_agent_gains_by_misreporting(which, agent_choice, seed, vcg):
     lying = run_mechanism(domain.mdp, params, lies)
     honest_utility = honest.utilities[:, agent]
     np.testing.assert_allclose(
-        honest_utility, _true_reward(domain, honest, truth, agent) - honest.payments[:, agent],
+        honest_utility,
+        _true_reward(domain, honest, truth, agent) - honest.payments[:, agent],
         atol=1e-9,
     )
     lying_utility = _true_reward(domain, lying, truth, agent) - lying.payments[:, agent]

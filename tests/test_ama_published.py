@@ -25,8 +25,11 @@ def test_vcg_revenue_of_sequential_sales_is_m_times_n_minus_m_over_n_plus_1(n_ag
 )
 def test_vcg_makespan_matches_the_published_task_scheduling_table(n_agents, n_tasks, published):
     result = evaluate(
-        "econ_envs/TaskScheduling-v0", None,
-        n_agents=n_agents, n_tasks=n_tasks, makespan_rule="curry2024",
+        "econ_envs/TaskScheduling-v0",
+        None,
+        n_agents=n_agents,
+        n_tasks=n_tasks,
+        makespan_rule="curry2024",
     )
     assert result.objective == result.makespan
     assert abs(result.objective - published) < 0.02

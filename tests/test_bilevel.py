@@ -43,12 +43,14 @@ def test_the_soft_planner_tends_to_the_exact_planner_as_the_temperature_falls(na
             types, torch.tensor(weights), torch.tensor(boosts)
         )
         revenue = soft.payments(torch.tensor(weights)).sum(dim=1).numpy()
-        errors.append(max(
-            np.abs(soft.asw.numpy() - exact.plan.asw).max(),
-            np.abs(soft.asw_without.numpy() - exact.plan.asw_without).max(),
-            np.abs(soft.rewards.numpy() - exact.plan.rewards).max(),
-            np.abs(revenue - exact.revenue).max(),
-        ))
+        errors.append(
+            max(
+                np.abs(soft.asw.numpy() - exact.plan.asw).max(),
+                np.abs(soft.asw_without.numpy() - exact.plan.asw_without).max(),
+                np.abs(soft.rewards.numpy() - exact.plan.rewards).max(),
+                np.abs(revenue - exact.revenue).max(),
+            )
+        )
     assert errors[0] > errors[-1]
     assert all(b <= a + 1e-12 for a, b in itertools.pairwise(errors))
     assert errors[-1] < 1e-8
@@ -92,8 +94,13 @@ def test_the_soft_objective_gradient_matches_finite_differences(name, kwargs):
 )
 def test_every_method_finds_most_of_the_reserve_revenue_where_vcg_earns_nothing(method, config):
     result = optimize(
-        "econ_envs/SequentialSales-v0", method, config=config, n_agents=2, n_items=2,
-        eval_profiles=2000, progress=False,
+        "econ_envs/SequentialSales-v0",
+        method,
+        config=config,
+        n_agents=2,
+        n_items=2,
+        eval_profiles=2000,
+        progress=False,
     )
     evaluation = result.evaluation
     assert evaluation["vcg_objective"] == pytest.approx(0.0, abs=1e-12)
@@ -102,8 +109,15 @@ def test_every_method_finds_most_of_the_reserve_revenue_where_vcg_earns_nothing(
 
 
 def test_runs_are_reproducible_and_multi_start_keeps_the_best_validation_score():
-    kwargs = {"config": ZerothOrderConfig(steps=10), "n_agents": 2, "n_items": 2,
-              "eval_profiles": 500, "progress": False, "n_starts": 3, "seed": 5}
+    kwargs = {
+        "config": ZerothOrderConfig(steps=10),
+        "n_agents": 2,
+        "n_items": 2,
+        "eval_profiles": 500,
+        "progress": False,
+        "n_starts": 3,
+        "seed": 5,
+    }
     first = optimize("SequentialSales", "zeroth-order", **kwargs)
     second = optimize("SequentialSales", "zeroth-order", **kwargs)
     assert first.params == second.params and first.evaluation == second.evaluation
@@ -113,17 +127,39 @@ def test_runs_are_reproducible_and_multi_start_keeps_the_best_validation_score()
 
 def test_the_cli_writes_a_result_whose_parameters_reevaluate_to_the_same_score(tmp_path):
     output = tmp_path / "result.json"
-    status = main([
-        "bilevel", "--env", "econ_envs/TaskScheduling-v0", "--n-agents", "2", "--n-tasks", "3",
-        "--makespan-rule", "curry2024", "--method", "zeroth-order", "--steps", "5",
-        "--eval-profiles", "300", "--no-wandb", "--no-progress", "--output", str(output),
-    ])
+    status = main(
+        [
+            "bilevel",
+            "--env",
+            "econ_envs/TaskScheduling-v0",
+            "--n-agents",
+            "2",
+            "--n-tasks",
+            "3",
+            "--makespan-rule",
+            "curry2024",
+            "--method",
+            "zeroth-order",
+            "--steps",
+            "5",
+            "--eval-profiles",
+            "300",
+            "--no-wandb",
+            "--no-progress",
+            "--output",
+            str(output),
+        ]
+    )
     assert status == 0
     stored = json.loads(output.read_text())
     assert stored["method_config"]["steps"] == 5
     again = evaluate(
-        "econ_envs/TaskScheduling-v0", load_params(output), n_profiles=300,
-        n_agents=2, n_tasks=3, makespan_rule="curry2024",
+        "econ_envs/TaskScheduling-v0",
+        load_params(output),
+        n_profiles=300,
+        n_agents=2,
+        n_tasks=3,
+        makespan_rule="curry2024",
     )
     assert again.objective == stored["evaluation"]["objective"]
     with pytest.raises(ValueError, match=r"method must be one of .*first-order.*zeroth-order"):
@@ -134,10 +170,24 @@ def test_the_cli_logs_one_offline_wandb_run_per_optimization(tmp_path, monkeypat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WANDB_MODE", "offline")
     monkeypatch.setenv("WANDB_SILENT", "true")
-    status = main([
-        "bilevel", "--env", "econ_envs/SequentialSales-v0", "--n-agents", "2", "--n-items", "1",
-        "--method", "grid", "--n-points", "8", "--eval-profiles", "100", "--no-progress",
-    ])
+    status = main(
+        [
+            "bilevel",
+            "--env",
+            "econ_envs/SequentialSales-v0",
+            "--n-agents",
+            "2",
+            "--n-items",
+            "1",
+            "--method",
+            "grid",
+            "--n-points",
+            "8",
+            "--eval-profiles",
+            "100",
+            "--no-progress",
+        ]
+    )
     assert status == 0
     assert len(list((tmp_path / "runs" / "wandb").glob("offline-run-*"))) == 1
     assert len(list((tmp_path / "runs" / "bilevel").glob("*.json"))) == 1

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import struct
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from wandb_files import offline_records
 
 from econ_envs.ama import AMAParams, make_domain
 from econ_envs.registry import ENTRIES, STACKELBERG
@@ -82,28 +81,6 @@ def test_cli_submit_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["--results", results, "validate", "--file", str(policy)]) == 0
 
 
-def _wandb_records(path: Path) -> Iterator[object]:
-    """The protobuf records of an offline W&B run file (leveldb-style log of 32 KiB blocks)."""
-    from wandb.proto import wandb_internal_pb2
-
-    data, position, block, pending = path.read_bytes(), 7, 32768, b""
-    assert data[:4] == b":W&B"
-    while position + 7 <= len(data):
-        if block - position % block < 7:
-            position += block - position % block
-            continue
-        _, length, kind = struct.unpack("<IHB", data[position : position + 7])
-        if position + 7 + length > len(data):
-            return  # the writer is not done with this record yet
-        pending += data[position + 7 : position + 7 + length]
-        position += 7 + length
-        if kind in (1, 4):  # a full record, or the last piece of one
-            record = wandb_internal_pb2.Record()
-            record.ParseFromString(pending)
-            pending = b""
-            yield record
-
-
 def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WANDB_MODE", "offline")
     monkeypatch.setenv("WANDB_SILENT", "true")
@@ -116,11 +93,11 @@ def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.M
     assert run is not None and run.parent == tmp_path / "wandb" and run.name.startswith("offline-")
     path = next(run.glob("run-*.wandb"))
     for _ in range(300):  # the W&B service may still be flushing the run file
-        if any(r.WhichOneof("record_type") == "exit" for r in _wandb_records(path)):
+        if any(r.WhichOneof("record_type") == "exit" for r in offline_records(path)):
             break
         time.sleep(0.1)
     summary, project, tables = {}, None, 0
-    for record in _wandb_records(path):
+    for record in offline_records(path):
         kind = record.WhichOneof("record_type")
         if kind == "run":
             project = record.run.project

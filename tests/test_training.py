@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from wandb_files import offline_history
 
 from baselines.cli import main
 from baselines.mappo.checkpoint import Checkpoint
@@ -15,40 +14,6 @@ from baselines.mappo.config import TrainConfig
 from baselines.mappo.train import SUBMISSION_NAME, TABLE_NAME, TrainingRun, train
 
 ROLLOUT = 6400  # 64 envs x one 100-step Escape episode each
-
-
-def _wandb_history(path: Path) -> tuple[list[dict], dict]:
-    """History rows and config of an offline W&B run file: a leveldb-style log (32 KiB blocks
-    of records with a 7-byte header) of ``wandb_internal_pb2.Record`` protobufs."""
-    rows: list[dict] = []
-    config: dict = {}
-    for record in _records(path.read_bytes()):
-        kind = record.WhichOneof("record_type")
-        if kind == "history":
-            items = record.history.item
-            rows.append({i.key or "/".join(i.nested_key): json.loads(i.value_json) for i in items})
-        elif kind == "run":
-            config.update({i.key: json.loads(i.value_json) for i in record.run.config.update})
-    return rows, config
-
-
-def _records(data: bytes, block: int = 32768) -> Iterator:
-    from wandb.proto import wandb_internal_pb2
-
-    assert data[:4] == b":W&B"
-    position, pending = 7, b""
-    while position + 7 <= len(data):
-        if block - position % block < 7:  # block trailer too short for a header
-            position += block - position % block
-            continue
-        _, length, kind = struct.unpack("<IHB", data[position : position + 7])
-        pending += data[position + 7 : position + 7 + length]
-        position += 7 + length
-        if kind in (1, 4):  # FULL or LAST fragment
-            record = wandb_internal_pb2.Record()
-            record.ParseFromString(pending)
-            pending = b""
-            yield record
 
 
 def _config(run_dir: Path, **overrides) -> TrainConfig:
@@ -107,7 +72,7 @@ def test_offline_wandb_run_holds_the_metrics(escape_run):
     _, result = escape_run
     runs = list((result.run_dir / "wandb").glob("offline-run-*"))
     assert len(runs) == 1
-    history, config = _wandb_history(next(runs[0].glob("run-*.wandb")))
+    history, config = offline_history(next(runs[0].glob("run-*.wandb")))
     assert [row["_step"] for row in history] == [ROLLOUT, 2 * ROLLOUT]
     for name in (
         "econ/leader_return",

@@ -20,7 +20,13 @@ from baselines.bilevel.runner import optimize
 from baselines.tracking import init_wandb, run_name
 
 DOMAIN_OPTIONS = (
-    "n_agents", "n_items", "n_tasks", "distribution", "makespan_rule", "size", "gamma"
+    "n_agents",
+    "n_items",
+    "n_tasks",
+    "distribution",
+    "makespan_rule",
+    "size",
+    "gamma",
 )
 _OPTION_TYPES = {"distribution": str, "makespan_rule": str, "gamma": float}
 
@@ -33,8 +39,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(f"--{option.replace('_', '-')}", type=_OPTION_TYPES.get(option, int))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--n-starts", type=int, default=1)
-    parser.add_argument("--optimize-weights", action=argparse.BooleanOptionalAction, default=None,
-                        help="default: only for asymmetric distributions")
+    parser.add_argument(
+        "--optimize-weights",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="default: only for asymmetric distributions",
+    )
     parser.add_argument("--eval-profiles", type=int, default=10_000)
     parser.add_argument("--eval-seed", type=int, default=0)
     settings: dict[str, dict[str, object]] = {}  # setting -> {method: default}
@@ -44,10 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for setting, defaults in settings.items():
         described = ", ".join(f"{method}: {value}" for method, value in defaults.items())
         kind = type(next(iter(defaults.values())))
-        parser.add_argument(f"--{setting.replace('_', '-')}", type=kind, default=None,
-                            help=f"method setting (defaults: {described})")
-    parser.add_argument("--output", type=Path, default=None,
-                        help="result JSON (default runs/bilevel/<run name>.json)")
+        parser.add_argument(
+            f"--{setting.replace('_', '-')}",
+            type=kind,
+            default=None,
+            help=f"method setting (defaults: {described})",
+        )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="result JSON (default runs/bilevel/<run name>.json)",
+    )
     parser.add_argument("--wandb", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True)
 
@@ -61,20 +79,43 @@ def run(args: argparse.Namespace) -> int:
     name = run_name(args.env, f"bilevel-{args.method}", args.seed)
     tracker = None
     if args.wandb:
-        tracker = init_wandb("econ_envs-bilevel", name, {
-            "env_id": args.env, "method": args.method, "seed": args.seed,
-            "n_starts": args.n_starts, **domain_kwargs, **overrides,
-        }, job_type="bilevel", directory="runs")
+        tracker = init_wandb(
+            "econ_envs-bilevel",
+            name,
+            {
+                "env_id": args.env,
+                "method": args.method,
+                "seed": args.seed,
+                "n_starts": args.n_starts,
+                **domain_kwargs,
+                **overrides,
+            },
+            job_type="bilevel",
+            directory="runs",
+        )
     log = None if tracker is None else (lambda step, metrics: tracker.log(metrics, step=step))
     result = optimize(
-        args.env, args.method, config=config, n_starts=args.n_starts, seed=args.seed,
-        optimize_weights=args.optimize_weights, eval_profiles=args.eval_profiles,
-        eval_seed=args.eval_seed, log=log, progress=args.progress, **domain_kwargs,
+        args.env,
+        args.method,
+        config=config,
+        n_starts=args.n_starts,
+        seed=args.seed,
+        optimize_weights=args.optimize_weights,
+        eval_profiles=args.eval_profiles,
+        eval_seed=args.eval_seed,
+        log=log,
+        progress=args.progress,
+        **domain_kwargs,
     )
     evaluation = result.evaluation
     if tracker is not None:
-        tracker.summary.update({f"eval/{k}": v for k, v in evaluation.items()
-                                if isinstance(v, (int, float)) and v is not None})
+        tracker.summary.update(
+            {
+                f"eval/{k}": v
+                for k, v in evaluation.items()
+                if isinstance(v, (int, float)) and v is not None
+            }
+        )
         tracker.finish()
     path = result.write_json(args.output or Path("runs") / "bilevel" / f"{name}.json")
     print(

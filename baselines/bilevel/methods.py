@@ -101,8 +101,13 @@ def zeroth_order(
         minus = np.array([problem.exact_score(x - config.sigma * e, types) for e in noise])
         gradient = ((plus - minus)[:, None] * noise).mean(axis=0) / (2 * config.sigma)
         x = np.clip(x + config.learning_rate * gradient, low, high)
-        log(step, {"train/score": float((plus + minus).mean() / 2),
-                   "train/gradient_norm": float(np.linalg.norm(gradient))})
+        log(
+            step,
+            {
+                "train/score": float((plus + minus).mean() / 2),
+                "train/gradient_norm": float(np.linalg.norm(gradient)),
+            },
+        )
     return x
 
 

@@ -81,9 +81,7 @@ class DesignerEnv(gymnasium.Env):
         super().reset(seed=seed)
         return np.zeros(1, dtype=np.float32), {}
 
-    def step(
-        self, action: np.ndarray
-    ) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
+    def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
         """Run the AMA given by ``action`` and VCG on ``n_samples`` fresh profiles."""
         params = self.params_from_action(action)
         types = self.domain.sample_types(self.np_random, self.n_samples)

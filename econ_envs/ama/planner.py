@@ -88,8 +88,7 @@ def plan(
     """
     starts = range(0, types.shape[0], chunk_size) if types.shape[0] else [0]
     parts = [
-        _plan_chunk(mdp, types[lo : lo + chunk_size], weights, boosts, with_policy)
-        for lo in starts
+        _plan_chunk(mdp, types[lo : lo + chunk_size], weights, boosts, with_policy) for lo in starts
     ]
     fields = {name: np.concatenate([getattr(part, name) for part in parts]) for name in _BATCHED}
     if with_policy:
@@ -172,11 +171,14 @@ def _plan_chunk(
     if with_policy or not mdp.finite_horizon:  # a stationary path needs the whole table
         policy = _greedy(mdp, *full, np.broadcast_to(np.arange(n_states), (batch, n_states)))
     if policy is None:  # finite horizon: choose only in the states the path visits
+
         def choose(state: np.ndarray) -> np.ndarray:
             return _greedy(mdp, *full, state[:, None])[:, 0]
     else:
+
         def choose(state: np.ndarray) -> np.ndarray:
             return policy[np.arange(batch), state]
+
     states, actions, discounts, rewards = _roll_out(mdp, types, choose)
     policy = policy if with_policy else None
     asw_all = values[mdp.start]

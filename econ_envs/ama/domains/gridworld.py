@@ -31,9 +31,7 @@ def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain
     n_cells = k * k
     check_table_size(n_cells, len(MOVES))
     rows, cols = np.divmod(np.arange(n_cells), k)
-    next_state = np.stack(
-        [((rows + dr) % k) * k + (cols + dc) % k for dr, dc in MOVES], axis=1
-    )
+    next_state = np.stack([((rows + dr) % k) * k + (cols + dc) % k for dr, dc in MOVES], axis=1)
     entered = np.zeros((n_cells, len(MOVES), n_cells))
     entered[np.arange(n_cells)[:, None], np.arange(len(MOVES))[None, :], next_state] = 1.0
     features = np.broadcast_to(entered, (n, *entered.shape)).copy()
@@ -50,6 +48,11 @@ def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain
 
     config = {"n_agents": n, "size": k, "gamma": float(gamma)}
     return AMADomain(
-        "GridworldAMA", MappingProxyType(config), mdp, sampler, "revenue",
-        symmetric=True, boost_scale=1.0,
+        "GridworldAMA",
+        MappingProxyType(config),
+        mdp,
+        sampler,
+        "revenue",
+        symmetric=True,
+        boost_scale=1.0,
     )

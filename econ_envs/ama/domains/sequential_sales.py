@@ -47,8 +47,13 @@ def sequential_sales(
 
     config = {"n_agents": n, "n_items": m, "distribution": distribution}
     return AMADomain(
-        "SequentialSales", MappingProxyType(config), mdp, sampler, "revenue",
-        symmetric=distribution == "uniform", boost_scale=1.0,
+        "SequentialSales",
+        MappingProxyType(config),
+        mdp,
+        sampler,
+        "revenue",
+        symmetric=distribution == "uniform",
+        boost_scale=1.0,
     )
 
 

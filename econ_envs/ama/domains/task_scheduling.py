@@ -72,9 +72,18 @@ def task_scheduling(
         return makespan(np.where(assigned, types, 0.0), rule)
 
     config = {
-        "n_agents": n, "n_tasks": horizon, "distribution": distribution, "makespan_rule": rule
+        "n_agents": n,
+        "n_tasks": horizon,
+        "distribution": distribution,
+        "makespan_rule": rule,
     }
     return AMADomain(
-        "TaskScheduling", MappingProxyType(config), mdp, sampler, "makespan",
-        symmetric=distribution == "uniform", boost_scale=MAX_COST, makespan_fn=makespan_fn,
+        "TaskScheduling",
+        MappingProxyType(config),
+        mdp,
+        sampler,
+        "makespan",
+        symmetric=distribution == "uniform",
+        boost_scale=MAX_COST,
+        makespan_fn=makespan_fn,
     )
