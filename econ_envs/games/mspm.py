@@ -40,24 +40,33 @@ KNOWN_OPTIMA: dict[tuple[int, int, int, int, str], float] = {
 class MSPMPlays:
     """Batched play state of MSPM (leading axis: the batch of ``batch`` plays).
 
-    Starting a play rewrites the whole state, so the flags and the running totals are kept in
-    one array each, and their named parts are views into those arrays.
+    The leader's observation is kept as state (one-hot messages, then the visited and sold
+    flags as 0/1 floats), so observing is one copy; the running totals and counters are one
+    float array whose named parts are views, so starting a play resets them in one write.
     """
 
-    def __init__(self, batch: int, n: int, m: int):
+    def __init__(self, batch: int, n: int, m: int, n_messages: int):
         self.values: NDArray[np.float64] = np.zeros((batch, n, m))  # each agent's item values
+        #: ``values`` as (batch * n, m) rows and the first row of every play in it
+        self.agent_values = self.values.reshape(batch * n, m)
+        self.first_agent_row: NDArray[np.intp] = np.arange(batch) * n
         self.messages: NDArray[np.intp] = np.zeros((batch, n), np.intp)
-        #: visited agents, then sold items, then whether the play is finished: (batch, n + m + 1)
-        self.flags: NDArray[np.bool_] = np.zeros((batch, n + m + 1), bool)
-        self.visited = self.flags[:, :n]
-        self.sold = self.flags[:, n : n + m]
-        self.finished = self.flags[:, n + m]
-        #: follower utilities, then welfare, then revenue: (batch, n + 2)
-        self.totals: NDArray[np.float64] = np.zeros((batch, n + 2))
+        flags = n * n_messages  # where the visited and sold flags start
+        self.observation: NDArray[np.float32] = np.zeros((batch, flags + n + m), np.float32)
+        self.visited = self.observation[:, flags : flags + n]
+        self.sold = self.observation[:, flags + n :]
+        #: follower utilities, welfare, revenue, then 1 per item still for sale (unsold in a
+        #: live play), then the agents left to visit and the items left to sell
+        self.totals: NDArray[np.float64] = np.zeros((batch, n + 2 + m + 2))
         self.follower_utility = self.totals[:, :n]
         self.welfare = self.totals[:, n]
         self.revenue = self.totals[:, n + 1]
-        self.batch_index: NDArray[np.intp] = np.arange(batch)
+        self.for_sale = self.totals[:, n + 2 : n + 2 + m]
+        self.agents_left = self.totals[:, n + 2 + m]
+        self.items_left = self.totals[:, n + 3 + m]
+        #: 1.0 while the play is live, as a column (multiplies the visited agent's one-hot row)
+        self.live: NDArray[np.float32] = np.zeros((batch, 1), np.float32)
+        self.finished: NDArray[np.bool_] = np.ones(batch, bool)
 
 
 class MSPM(StackelbergGame):
@@ -120,9 +129,12 @@ class MSPM(StackelbergGame):
         n_type = self.type_values.shape[1]
         self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
         self._agents = np.arange(self.n_agents)
-        self._agent_one_hot = np.eye(self.n_agents, dtype=bool)
+        self._agent_one_hot = np.eye(self.n_agents, dtype=np.float32)
         #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
         self._message_one_hot = np.eye(self.n_messages, dtype=np.float32)
+        self._fresh_totals = np.concatenate(
+            [np.zeros(self.n_agents + 2), np.ones(self.n_items), [self.n_agents, self.n_items]]
+        )
         self._visit_bits = 2 ** np.arange(self.n_agents)
         self._sold_bits = 2 ** np.arange(self.n_items)
         top = float(self.type_values.max())
@@ -175,44 +187,51 @@ class MSPM(StackelbergGame):
         return np.broadcast_to(per_agent, (self.n_agents, *per_agent.shape)).copy()
 
     def new_plays(self, batch: int) -> MSPMPlays:
-        return MSPMPlays(batch, self.n_agents, self.n_items)
+        return MSPMPlays(batch, self.n_agents, self.n_items, self.n_messages)
 
     def start(self, plays, rows, types, messages) -> None:
         at = row_selection(rows, len(plays.messages))
+        n = self.n_agents
         plays.values[at] = self.type_values[self._agents, types]
         plays.messages[at] = messages
-        plays.flags[at] = False
-        plays.totals[at] = 0.0
+        plays.observation[at] = 0.0
+        plays.observation[at, : n * self.n_messages] = self._message_one_hot.take(
+            messages, axis=0
+        ).reshape(len(messages), -1)
+        plays.totals[at] = self._fresh_totals
+        plays.live[at] = 1.0
+        plays.finished[at] = False
 
     def step(self, plays, action) -> NDArray[np.bool_]:
         n = self.n_agents
-        b = plays.batch_index
-        live = ~plays.finished
-        agent = np.where(plays.visited, -np.inf, action[:, :n]).argmax(axis=1)
-        visit = self._agent_one_hot.take(agent, axis=0) & live[:, None]
-        prices = action[:, n:].astype(np.float64)
-        values = plays.values[b, agent]
-        buys = (values >= prices) & ~plays.sold & live[:, None]
-        gain = (buys * values).sum(axis=1)
-        paid = (buys * prices).sum(axis=1)
+        # visited agents score below -1, unvisited ones in [0, 1]: the argmax is unvisited
+        agent = (action[:, :n] - 2 * plays.visited).argmax(axis=1)
+        visit = self._agent_one_hot.take(agent, axis=0) * plays.live
+        values = plays.agent_values.take(plays.first_agent_row + agent, axis=0)
+        prices = action[:, n:]
+        buys = (values >= prices) * plays.for_sale
+        gain = np.add.reduce(buys * values, axis=1)
+        paid = np.add.reduce(buys * prices, axis=1)
         plays.follower_utility += visit * (gain - paid)[:, None]  # other agents: += 0
         plays.welfare += gain
         plays.revenue += paid
-        plays.sold |= buys
-        plays.visited |= visit
-        np.logical_or(plays.visited.all(axis=1), plays.sold.all(axis=1), out=plays.finished)
+        plays.visited += visit
+        plays.sold += buys
+        plays.for_sale -= buys
+        plays.agents_left -= plays.live[:, 0]
+        plays.items_left -= np.add.reduce(buys, axis=1)
+        np.logical_or(plays.agents_left == 0.0, plays.items_left == 0.0, out=plays.finished)
+        np.logical_not(plays.finished, out=plays.live[:, 0])
+        plays.for_sale *= plays.live
         return plays.finished.copy()
 
     def observe(self, plays) -> NDArray[np.float32]:
-        messages = self._message_one_hot.take(plays.messages, axis=0)
-        return np.concatenate(
-            [messages.reshape(len(messages), -1), plays.flags[:, :-1]], axis=1, dtype=np.float32
-        )
+        return plays.observation.copy()
 
     def observation_index(self, plays) -> NDArray[np.intp]:
         message_index = mixed_radix(plays.messages, self.spec.n_messages)
-        visited_index = plays.visited @ self._visit_bits
-        sold_index = plays.sold @ self._sold_bits
+        visited_index = plays.visited.astype(np.intp) @ self._visit_bits
+        sold_index = plays.sold.astype(np.intp) @ self._sold_bits
         return (
             (message_index << (self.n_agents + self.n_items))
             + (visited_index << self.n_items)
@@ -234,7 +253,8 @@ class MSPM(StackelbergGame):
     def observation_vectors(self) -> NDArray[np.float32]:
         rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]
         plays = self.new_plays(len(rows))
-        plays.messages[:] = [row["messages"] for row in rows]
+        messages = np.array([row["messages"] for row in rows])
+        self.start(plays, np.arange(len(rows)), np.zeros_like(messages), messages)
         plays.visited[:] = [row["visited"] for row in rows]
         plays.sold[:] = [row["sold"] for row in rows]
         return self.observe(plays)
