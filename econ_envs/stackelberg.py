@@ -104,6 +104,16 @@ class StackelbergEpisodes:
         self._type_one_hot = np.eye(self.max_types, dtype=np.float32)
         self._message_one_hot = np.eye(self.max_messages, dtype=np.float32)
         self._play_one_hot = np.eye(self.plays_per_iteration, dtype=np.float32)
+        # the iteration's plays, one per *slot* (episode row * plays_per_iteration + play)
+        plays = self.plays_per_iteration
+        self._first_slot = np.arange(batch) * plays
+        self._messages_by_slot = self.iteration_plays.reshape(-1, self.n)
+        self._utilities_by_slot = self.iteration_utilities.reshape(-1, self.n)
+        #: the privileged state of each slot from the progress column to the counterfactual
+        #: one-hot (they are contiguous; one write starts a response play)
+        self._play_columns = slice(self._layout.progress, self._layout.counterfactual.stop)
+        width = self._play_columns.stop - self._play_columns.start
+        self._state_by_slot = np.zeros((batch * plays, width), np.float32)
 
     @property
     def state_size(self) -> int:
@@ -177,15 +187,30 @@ class StackelbergEpisodes:
         return _partition(rows, self.phase.take(rows) == REWARD)
 
     def _propose(self, rows: NDArray[np.intp]) -> None:
+        """Ask the dynamics for the next iteration of ``rows`` and lay out the privileged state
+        of each of its plays (progress, types, messages, counterfactual play)."""
         types, plays = self.dynamics.propose(rows, self.rng)
         at = row_selection(rows, self.batch)
         self.iteration_types[at] = types
         self.iteration_plays[at] = plays
-        self.state[at, self._layout.types] = self._one_hot(self._type_one_hot, types)
+        k, count, layout = len(rows), self.plays_per_iteration, self._layout
+        offset = self._play_columns.start
+        state = np.empty((k, count, self._state_by_slot.shape[1]), np.float32)
+        played = self.iteration.take(rows)[:, None] * count + np.arange(count)
+        state[:, :, layout.progress - offset] = played / self._response_plays
+        state[:, :, _shift(layout.types, offset)] = self._one_hot(self._type_one_hot, types)[
+            :, None
+        ]
+        state[:, :, _shift(layout.messages, offset)] = self._message_one_hot.take(
+            plays, axis=0
+        ).reshape(k, count, -1)
+        state[:, :, _shift(layout.counterfactual, offset)] = self._play_one_hot
+        self._state_by_slot.reshape(self.batch, count, -1)[at] = state
 
     def _end_response_plays(self, rows: NDArray[np.intp]) -> None:
         play = self.play.take(rows)
-        self.iteration_utilities[rows, play] = self.follower_utilities.take(rows, axis=0)
+        slot = self._first_slot.take(rows) + play
+        self._utilities_by_slot[slot] = self.follower_utilities.take(rows, axis=0)
         play += 1
         self.play[row_selection(rows, self.batch)] = play
         complete = _select(rows, play == self.plays_per_iteration)
@@ -233,14 +258,11 @@ class StackelbergEpisodes:
 
     def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
         """Start the next play of the current iteration (its types are already in the state)."""
-        play = self.play.take(rows)
-        messages = self.iteration_plays[rows, play]
+        slot = self._first_slot.take(rows) + self.play.take(rows)
+        messages = self._messages_by_slot.take(slot, axis=0)
         self.game.start(self.plays, rows, self.iteration_types.take(rows, axis=0), messages)
-        at, layout = row_selection(rows, self.batch), self._layout
-        played = self.iteration.take(rows) * self.plays_per_iteration + play
-        self.state[at, layout.progress] = played / self._response_plays
-        self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
-        self.state[at, layout.counterfactual] = self._play_one_hot.take(play, axis=0)
+        at = row_selection(rows, self.batch)
+        self.state[at, self._play_columns] = self._state_by_slot.take(slot, axis=0)
 
     def _start_reward_plays(self, rows: NDArray[np.intp]) -> None:
         """Start a reward play: fresh types, the followers' final messages for them."""
@@ -260,9 +282,14 @@ class StackelbergEpisodes:
         return table.take(index, axis=0).reshape(len(index), -1)
 
     def _write_strategies(self, rows: NDArray[np.intp]) -> None:
-        self.state[rows, self._layout.strategies] = self.dynamics.strategies(rows).reshape(
-            len(rows), -1
+        self.state[row_selection(rows, self.batch), self._layout.strategies] = (
+            self.dynamics.strategies(rows).reshape(len(rows), -1)
         )
+
+
+def _shift(columns: slice, offset: int) -> slice:
+    """``columns`` of the state vector as columns of a block of it that starts at ``offset``."""
+    return slice(columns.start - offset, columns.stop - offset)
 
 
 def _select(rows: NDArray[np.intp], mask: NDArray[np.bool_]) -> NDArray[np.intp]:

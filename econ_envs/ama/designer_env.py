@@ -21,7 +21,7 @@ from gymnasium import spaces
 from econ_envs.ama.domains import make_domain
 from econ_envs.ama.evaluation import ProfileScores, score_profiles
 from econ_envs.ama.mechanism import AMAParams
-from econ_envs.games.base import check_batch_action
+from econ_envs.games.action_check import BatchActionCheck
 from econ_envs.validation import check_positive_int
 
 DEFAULT_WEIGHT_BOUNDS = (1e-3, 10.0)
@@ -65,13 +65,14 @@ class DesignerEnv(gymnasium.Env):
         low = np.concatenate([np.full(n_boosts, -bound), np.full(mdp.n_agents, low_w)])
         high = np.concatenate([np.full(n_boosts, bound), np.full(mdp.n_agents, high_w)])
         self.action_space = spaces.Box(low, high, dtype=np.float64)
+        self._check_action = BatchActionCheck(self.action_space)
         self.observation_space = spaces.Box(0.0, 1.0, shape=(1,), dtype=np.float32)
         self.render_mode = render_mode
         self._vcg = AMAParams.vcg(mdp)
 
     def params_from_action(self, action: np.ndarray) -> AMAParams:
         """The AMA parameters an action stands for; ``ValueError`` if it is outside the box."""
-        vector = check_batch_action(self.action_space, np.asarray(action, np.float64)[None])[0]
+        vector = self._check_action(np.asarray(action, np.float64)[None])[0]
         return AMAParams.from_flat(vector, self.domain.mdp)
 
     def reset(

@@ -10,20 +10,32 @@ A subclass only says how a learner turns those utilities into its next mixed str
 from __future__ import annotations
 
 from abc import abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.followers.base import FollowerDynamics, UnilateralDeviations
-from econ_envs.games.base import GameSpec
+from econ_envs.games.base import GameSpec, row_selection
 from econ_envs.games.types import TypeDistribution
 from econ_envs.random import categorical
 from econ_envs.validation import check_choice
 
 FINAL_RULES = ("argmax", "sample")
 
-#: index of the learners updated by one iteration: (rows[:, None], followers, their types)
-Learners = tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.intp]]
+
+@dataclass(frozen=True)
+class Learners:
+    """The (follower, type) learners one iteration updates, (k, n) of them.
+
+    Attributes:
+        index: their rows in any per-learner array (batch, n, max_types, ...) seen as
+            (batch * n * max_types, ...) (see :meth:`FullInformationLearner.by_learner`).
+        types: the type of each.
+    """
+
+    index: NDArray[np.intp]
+    types: NDArray[np.intp]
 
 
 class FullInformationLearner(FollowerDynamics):
@@ -51,6 +63,17 @@ class FullInformationLearner(FollowerDynamics):
         self.gains = np.zeros(shape)
         self.counts = np.zeros(shape[:3])
         self.base = np.zeros((batch, self.n), np.intp)
+        #: first learner row of every (episode, follower): add a type to get the learner's row
+        self._first_learner = (np.arange(batch)[:, None] * self.n + self.followers) * self.max_types
+        self._learners = np.zeros((batch, self.n), np.intp)  # of the iteration under way
+        #: where each follower's utilities start in a row of deviation utilities (n * M,)
+        self._first_deviation = self.followers * self.max_messages
+
+    @staticmethod
+    def by_learner(array: NDArray[np.float64]) -> NDArray[np.float64]:
+        """A view of a per-learner array (batch, n, max_types, ...) with one row per learner,
+        indexed by :attr:`Learners.index`."""
+        return array.reshape(-1, *array.shape[3:])
 
     @abstractmethod
     def initial_policy(self) -> NDArray[np.float64]:
@@ -77,20 +100,29 @@ class FullInformationLearner(FollowerDynamics):
     def propose(self, rows, rng):
         u = rng.uniform(rows, 1 + self.n)
         types = self.types.sample(u[:, 0])
-        base = categorical(self.policy[rows[:, None], self.followers, types], u[:, 1:])
-        self.base[rows] = base
+        learners = self._first_learner.take(rows, axis=0) + types
+        at = row_selection(rows, self.batch)
+        self._learners[at] = learners
+        base = categorical(self.by_learner(self.policy).take(learners, axis=0), u[:, 1:])
+        self.base[at] = base
         return types, self.deviations.plays(base)
 
     def update(self, rows, types, plays, utilities):
         deviation = self.deviations.deviation_utilities(utilities)  # (k, n, max_messages)
-        played = np.take_along_axis(deviation, self.base[rows][:, :, None], axis=2)
-        learners = (rows[:, None], self.followers, types)
-        self.gains[learners] += deviation - played
-        self.counts[learners] += 1.0
+        # each follower's utility for its base message: a flat gather from every row
+        k, row_size = len(rows), deviation[0].size
+        base = self.base.take(rows, axis=0) + self._first_deviation
+        base += np.arange(0, k * row_size, row_size)[:, None]
+        played = deviation.reshape(-1).take(base)[:, :, None]
+        learners = Learners(self._learners.take(rows, axis=0), types)
+        gains = self.by_learner(self.gains)
+        gains[learners.index] = gains.take(learners.index, axis=0) + (deviation - played)
+        counts = self.counts.reshape(-1)
+        counts[learners.index] = counts.take(learners.index) + 1.0
         self.learn(learners, deviation)
 
     def strategies(self, rows):
-        return self.policy[rows].copy()
+        return self.policy.take(rows, axis=0)
 
     def finalize(self, rows, rng):
         if self.final == "argmax":

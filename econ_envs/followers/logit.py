@@ -71,7 +71,9 @@ class Logit(FullInformationLearner):
         self.totals[rows] = 0.0
 
     def learn(self, learners: Learners, deviation: NDArray[np.float64]) -> None:
-        self.totals[learners] += deviation
-        mean = self.totals[learners] / self.counts[learners][..., None]
-        scores = self.log_prior[self.followers, learners[2]] + self.rationality * mean
-        self.policy[learners] = masked_softmax(scores)
+        totals = self.by_learner(self.totals)
+        updated = totals.take(learners.index, axis=0) + deviation
+        totals[learners.index] = updated
+        mean = updated / self.counts.reshape(-1).take(learners.index)[..., None]
+        scores = self.log_prior[self.followers, learners.types] + self.rationality * mean
+        self.by_learner(self.policy)[learners.index] = masked_softmax(scores)

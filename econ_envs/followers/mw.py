@@ -53,8 +53,10 @@ class MultiplicativeWeights(FullInformationLearner):
         self.log_weights[rows] = self._empty_weights
 
     def learn(self, learners: Learners, deviation: NDArray[np.float64]) -> None:
-        self.log_weights[learners] += self._step * deviation
-        self.policy[learners] = masked_softmax(self.log_weights[learners])
+        log_weights = self.by_learner(self.log_weights)
+        updated = log_weights.take(learners.index, axis=0) + self._step * deviation
+        log_weights[learners.index] = updated
+        self.by_learner(self.policy)[learners.index] = masked_softmax(updated)
 
     def final_scores(self, rows):
         return self.log_weights[rows]  # exact ties, even where the softmax would round them

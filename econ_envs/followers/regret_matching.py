@@ -53,12 +53,14 @@ class RegretMatching(FullInformationLearner):
         self.regrets[rows] = 0.0
 
     def learn(self, learners: Learners, deviation: NDArray[np.float64]) -> None:
-        policy = self.policy[learners]  # (k, n, M)
+        policy = self.by_learner(self.policy).take(learners.index, axis=0)  # (k, n, M)
         step = policy[..., :, None] * (deviation[..., None, :] - deviation[..., :, None])
-        self.regrets[learners] += (
+        regrets = self.by_learner(self.regrets)
+        updated = regrets.take(learners.index, axis=0) + (
             step * self.valid_messages[:, :, None] * self.valid_messages[:, None, :]
         )
-        self.policy[learners] = self._fixed_point(np.maximum(self.regrets[learners], 0.0))
+        regrets[learners.index] = updated
+        self.by_learner(self.policy)[learners.index] = self._fixed_point(np.maximum(updated, 0.0))
 
     def _fixed_point(self, positive: NDArray[np.float64]) -> NDArray[np.float64]:
         """Stationary distributions (k, n, M) of the chains given by positive regrets

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from numpy.typing import NDArray
 
+from econ_envs.games.action_check import BatchActionCheck
 from econ_envs.games.types import TypeDistribution
 
 
@@ -59,6 +61,11 @@ class GameSpec:
         space = self.action_space
         if isinstance(space, gym.spaces.Box) and not space.is_bounded():
             raise ValueError(f"a Box action_space must have finite bounds, got {space}")
+
+    @cached_property
+    def action_check(self) -> BatchActionCheck:
+        """The validator of batches of actions of :attr:`action_space`."""
+        return BatchActionCheck(self.action_space)
 
     @property
     def n_followers(self) -> int:
@@ -121,47 +128,7 @@ class StackelbergGame(ABC):
             ValueError: naming ``action`` and the allowed values, for NaN, infinite,
                 out-of-range, non-integer (discrete spaces) or wrongly shaped actions.
         """
-        return check_batch_action(self.spec.action_space, action)
-
-
-def check_batch_action(space: gym.Space[Any], action: Any) -> NDArray[Any]:
-    """Check a batch of actions against one env's ``space`` (see :meth:`check_action`).
-
-    Valid actions pass one bounds test (NaN fails every comparison and :class:`GameSpec` requires
-    finite Box bounds, so infinities fail it too); only a failing batch is diagnosed check by
-    check, so that the error names the first problem.
-    """
-    a = np.asarray(action)
-    shape = space.shape or ()
-    if a.shape[1:] != shape or a.ndim != len(shape) + 1:
-        raise ValueError(f"action must have shape (batch, *{shape}), got {a.shape}")
-    if isinstance(space, gym.spaces.Box):
-        if a.dtype.kind not in "fiu":
-            raise ValueError(f"action must be numeric for {space}, got dtype {a.dtype}")
-        if not ((a >= space.low) & (a <= space.high)).all():
-            _diagnose_box_action(space, a)
-        return a
-    high = space.n - 1 if isinstance(space, gym.spaces.Discrete) else space.nvec - 1
-    if a.dtype.kind not in "iu":
-        if a.dtype.kind != "f" or not np.isfinite(a).all() or (a != np.round(a)).any():
-            raise ValueError(f"action must hold integers for {space}, got {a.tolist()}")
-        a = a.astype(np.int64)
-    if not ((a >= 0) & (a <= high)).all():
-        raise ValueError(
-            f"action must hold integers in [0, {np.asarray(high).tolist()}] for {space}, "
-            f"got {a.tolist()}"
-        )
-    return a
-
-
-def _diagnose_box_action(space: gym.spaces.Box, a: NDArray[Any]) -> None:
-    """Raise the error naming what is wrong with a Box action that failed the bounds test."""
-    if not np.isfinite(a).all():
-        raise ValueError(f"action must be finite (no NaN or inf) for {space}, got {a}")
-    if (a < space.low).any() or (a > space.high).any():
-        raise ValueError(
-            f"action must lie in [{space.low.tolist()}, {space.high.tolist()}], got {a.tolist()}"
-        )
+        return self.spec.action_check(action)
 
 
 def row_selection(rows: NDArray[np.intp], batch: int) -> NDArray[np.intp] | slice:

@@ -40,9 +40,10 @@ KNOWN_OPTIMA: dict[tuple[int, int, int, int, str], float] = {
 class MSPMPlays:
     """Batched play state of MSPM (leading axis: the batch of ``batch`` plays).
 
-    The leader's observation is kept as state (one-hot messages, then the visited and sold
-    flags as 0/1 floats), so observing is one copy; the running totals and counters are one
-    float array whose named parts are views, so starting a play resets them in one write.
+    Laid out for few numpy calls per step, the cost that dominates at small batch sizes: the
+    leader's observation is kept as state (one-hot messages, then the visited and sold flags as
+    0/1 floats), so observing is one cast; every float is float64 (numpy buffers and casts
+    operands of mixed dtypes); the running totals are one array, replaced by one addition.
     """
 
     def __init__(self, batch: int, n: int, m: int, n_messages: int):
@@ -52,20 +53,18 @@ class MSPMPlays:
         self.first_agent_row: NDArray[np.intp] = np.arange(batch) * n
         self.messages: NDArray[np.intp] = np.zeros((batch, n), np.intp)
         flags = n * n_messages  # where the visited and sold flags start
-        self.observation: NDArray[np.float32] = np.zeros((batch, flags + n + m), np.float32)
+        self.observation: NDArray[np.float64] = np.zeros((batch, flags + n + m))
         self.visited = self.observation[:, flags : flags + n]
         self.sold = self.observation[:, flags + n :]
-        #: follower utilities, welfare, revenue, then 1 per item still for sale (unsold in a
-        #: live play), then the agents left to visit and the items left to sell
-        self.totals: NDArray[np.float64] = np.zeros((batch, n + 2 + m + 2))
-        self.follower_utility = self.totals[:, :n]
-        self.welfare = self.totals[:, n]
-        self.revenue = self.totals[:, n + 1]
-        self.for_sale = self.totals[:, n + 2 : n + 2 + m]
-        self.agents_left = self.totals[:, n + 2 + m]
-        self.items_left = self.totals[:, n + 3 + m]
+        #: follower utilities, welfare, revenue
+        self.totals: NDArray[np.float64] = np.zeros((batch, n + 2))
+        #: what the leader's utility is measured from: the best welfare for the welfare loss
+        self.baseline: NDArray[np.float64] = np.zeros(batch)
+        self.agents_left: NDArray[np.float64] = np.zeros(batch)
+        #: 1 per item still for sale (unsold, in a live play)
+        self.for_sale: NDArray[np.float64] = np.zeros((batch, m))
         #: 1.0 while the play is live, as a column (multiplies the visited agent's one-hot row)
-        self.live: NDArray[np.float32] = np.zeros((batch, 1), np.float32)
+        self.live: NDArray[np.float64] = np.zeros((batch, 1))
         self.finished: NDArray[np.bool_] = np.ones(batch, bool)
 
 
@@ -129,12 +128,13 @@ class MSPM(StackelbergGame):
         n_type = self.type_values.shape[1]
         self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
         self._agents = np.arange(self.n_agents)
-        self._agent_one_hot = np.eye(self.n_agents, dtype=np.float32)
+        self._agent_one_hot = np.eye(self.n_agents)
         #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
-        self._message_one_hot = np.eye(self.n_messages, dtype=np.float32)
-        self._fresh_totals = np.concatenate(
-            [np.zeros(self.n_agents + 2), np.ones(self.n_items), [self.n_agents, self.n_items]]
-        )
+        self._message_one_hot = np.eye(self.n_messages)
+        self._fresh_observation = np.zeros(self.n_agents * (self.n_messages + 1) + self.n_items)
+        self._ones_per_item = np.ones(self.n_items)
+        #: the totals column the leader is paid (minus the baseline column)
+        self._leader_column = self.n_agents + (1 if self.objective == "revenue" else 0)
         self._visit_bits = 2 ** np.arange(self.n_agents)
         self._sold_bits = 2 ** np.arange(self.n_items)
         top = float(self.type_values.max())
@@ -191,42 +191,49 @@ class MSPM(StackelbergGame):
 
     def start(self, plays, rows, types, messages) -> None:
         at = row_selection(rows, len(plays.messages))
-        n = self.n_agents
-        plays.values[at] = self.type_values[self._agents, types]
+        values = self.type_values[self._agents, types]
+        plays.values[at] = values
         plays.messages[at] = messages
-        plays.observation[at] = 0.0
-        plays.observation[at, : n * self.n_messages] = self._message_one_hot.take(
+        plays.observation[at] = self._fresh_observation
+        plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
             messages, axis=0
-        ).reshape(len(messages), -1)
-        plays.totals[at] = self._fresh_totals
+        ).reshape(len(rows), -1)
+        plays.totals[at] = 0.0
+        if self.objective == "welfare_loss":
+            plays.baseline[at] = values.max(axis=1).sum(axis=1)
+        plays.agents_left[at] = self.n_agents
+        plays.for_sale[at] = 1.0
         plays.live[at] = 1.0
         plays.finished[at] = False
 
     def step(self, plays, action) -> NDArray[np.bool_]:
         n = self.n_agents
+        action = action.astype(np.float64)
+        visited, live = plays.visited, plays.live
         # visited agents score below -1, unvisited ones in [0, 1]: the argmax is unvisited
-        agent = (action[:, :n] - 2 * plays.visited).argmax(axis=1)
-        visit = self._agent_one_hot.take(agent, axis=0) * plays.live
+        agent = (action[:, :n] - visited - visited).argmax(axis=1)
         values = plays.agent_values.take(plays.first_agent_row + agent, axis=0)
+        visit = self._agent_one_hot.take(agent, axis=0) * live
         prices = action[:, n:]
-        buys = (values >= prices) * plays.for_sale
+        buys = np.heaviside(values - prices, 1.0) * plays.for_sale  # value >= price, for sale
         gain = np.add.reduce(buys * values, axis=1)
         paid = np.add.reduce(buys * prices, axis=1)
-        plays.follower_utility += visit * (gain - paid)[:, None]  # other agents: += 0
-        plays.welfare += gain
-        plays.revenue += paid
-        plays.visited += visit
+        plays.totals = plays.totals + np.concatenate(
+            [visit * (gain - paid)[:, None], gain[:, None], paid[:, None]], axis=1
+        )
+        visited += visit
         plays.sold += buys
-        plays.for_sale -= buys
-        plays.agents_left -= plays.live[:, 0]
-        plays.items_left -= np.add.reduce(buys, axis=1)
-        np.logical_or(plays.agents_left == 0.0, plays.items_left == 0.0, out=plays.finished)
-        np.logical_not(plays.finished, out=plays.live[:, 0])
-        plays.for_sale *= plays.live
+        for_sale = plays.for_sale - buys
+        plays.agents_left = plays.agents_left - live[:, 0]
+        # items left are counted by a dot product: exact in any summation order
+        unfinished = plays.agents_left * for_sale.dot(self._ones_per_item) != 0.0
+        plays.finished = ~unfinished
+        plays.live = unfinished[:, None].astype(np.float64)
+        plays.for_sale = for_sale * plays.live
         return plays.finished.copy()
 
     def observe(self, plays) -> NDArray[np.float32]:
-        return plays.observation.copy()
+        return plays.observation.astype(np.float32)
 
     def observation_index(self, plays) -> NDArray[np.intp]:
         message_index = mixed_radix(plays.messages, self.spec.n_messages)
@@ -241,14 +248,7 @@ class MSPM(StackelbergGame):
     def utilities(self, plays, rows):
         n = self.n_agents
         totals = plays.totals.take(rows, axis=0)
-        if self.objective == "welfare":
-            leader = totals[:, n]
-        elif self.objective == "revenue":
-            leader = totals[:, n + 1]
-        else:
-            best = plays.values.take(rows, axis=0).max(axis=1).sum(axis=1)
-            leader = totals[:, n] - best
-        return leader, totals[:, :n]
+        return totals[:, self._leader_column] - plays.baseline.take(rows), totals[:, :n]
 
     def observation_vectors(self) -> NDArray[np.float32]:
         rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]
