@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_SHIFTS = (np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11))
-_TO_UNIT = 2.0**-53
+# constants as 0-d arrays: numpy applies them faster than scalars, which it converts per call
+_GOLDEN = np.array(0x9E3779B97F4A7C15, np.uint64)
+_MIX1 = np.array(0xBF58476D1CE4E5B9, np.uint64)
+_MIX2 = np.array(0x94D049BB133111EB, np.uint64)
+_SHIFTS = tuple(np.array(shift, np.uint64) for shift in (30, 27, 31, 11))
+_TO_UNIT = np.array(2.0**-53)
 
 
 def _splitmix64(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
