@@ -4,12 +4,16 @@ Every registered id has one board with the env as registered; a few ids have mor
 *published preset* (:data:`PRESETS`: the settings of the papers' tables). A board fixes every
 keyword of the environment, the metric and its direction, the known optimum, the published
 reference values and the evaluation protocol with its fixed seeds. A submission names its
-``env_id`` and ``env_kwargs``; it is scored on the board whose keywords equal them exactly.
+``env_id`` and ``env_kwargs``; it is scored on the board whose keywords equal them once the
+declared defaults are filled in on both sides (``{"n_messages": 3}`` on MessageAllocation is its
+default board).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import inspect
 import math
 import re
 from collections.abc import Mapping
@@ -18,7 +22,9 @@ from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
+from econ_envs.adapters.common import EpisodeOptions
 from econ_envs.ama import AMADomain, make_domain
+from econ_envs.games import game_class
 from econ_envs.policy_table import game_of
 from econ_envs.registry import AMA, ENTRIES, STACKELBERG, EnvEntry, entry
 
@@ -230,6 +236,20 @@ def _ama_config(env_id: str, env_kwargs: Mapping[str, Any]) -> dict[str, Any]:
     return dict(ama_domain(env_id, env_kwargs).config)
 
 
+def _stackelberg_config(env_id: str, env_kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords of a Stackelberg id with ``env_kwargs`` on top of the registered ones and
+    the declared defaults of the env's options and of its game's parameters."""
+    registered = dict(entry(env_id).kwargs)
+    game = game_class(registered["game"])
+    declared = {
+        name: parameter.default
+        for name, parameter in inspect.signature(game).parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    options = {option.name: option.default for option in dataclasses.fields(EpisodeOptions)}
+    return {**declared, **options, **registered, **env_kwargs}
+
+
 @functools.cache
 def boards() -> tuple[Board, ...]:
     """Every board: for each registry entry, the registered env, then its published presets."""
@@ -243,7 +263,8 @@ def boards() -> tuple[Board, ...]:
 
 
 def find_board(env_id: str, env_kwargs: Mapping[str, Any]) -> Board:
-    """The board of ``env_id`` whose keywords equal ``env_kwargs``; ``ValueError`` lists them."""
+    """The board of ``env_id`` whose keywords equal ``env_kwargs``, explicit default values
+    included; ``ValueError`` lists the boards' keywords."""
     candidates = [b for b in boards() if b.env_id == env_id]
     if not candidates:
         known = ", ".join(sorted({b.env_id for b in boards()}))
@@ -251,12 +272,12 @@ def find_board(env_id: str, env_kwargs: Mapping[str, Any]) -> Board:
     for board in candidates:
         if dict(board.env_kwargs) == dict(env_kwargs):
             return board
-    if candidates[0].family == AMA:
-        # defaults filled in from the trusted registered config; untrusted values build nothing
-        wanted = {**_ama_config(env_id, {}), **env_kwargs}
-        for board in candidates:
-            if _ama_config(env_id, board.env_kwargs) == wanted:
-                return board
+    # defaults filled in from trusted declarations; untrusted values are compared, never built
+    config = _ama_config if candidates[0].family == AMA else _stackelberg_config
+    wanted = {**config(env_id, {}), **env_kwargs}
+    for board in candidates:
+        if config(env_id, board.env_kwargs) == wanted:
+            return board
     allowed = "; ".join(repr(dict(b.env_kwargs)) for b in candidates)
     raise ValueError(
         f"env_kwargs={dict(env_kwargs)!r} is not a board of {env_id}: its boards have the "

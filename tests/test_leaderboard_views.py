@@ -40,6 +40,16 @@ def test_every_registered_id_has_a_board_as_registered() -> None:
         select("Nope-v0")
 
 
+def test_explicit_default_keywords_find_the_same_board() -> None:
+    assert find_board(MSG, {"n_messages": 3, "dynamics": "mw"}) is find_board(MSG, {})
+    spelled_out = {"n_types": 4, "n_messages": 2, "objective": "welfare_loss", "max_price": 1.0}
+    assert find_board("econ_envs/MSPM-v0", spelled_out).key == "MSPM-v0/n_types-4"
+    with pytest.raises(ValueError, match="is not a board of"):
+        find_board(MSG, {"n_messages": 2, "dynamics": "best_response"})
+    with pytest.raises(ValueError, match="is not a board of"):
+        find_board(MSG, {"no_such_keyword": 1})
+
+
 def test_reference_tables_reach_the_known_optimum(tmp_path: Path) -> None:
     done = seed_boards(reference_submissions(), results_dir=tmp_path, wandb_dir=None)
     for result in done:

@@ -21,10 +21,15 @@ GAMES: dict[str, str] = {
 }
 
 
+def game_class(name: str) -> type[StackelbergGame]:
+    """The class of the game ``name`` (a key of :data:`GAMES`)."""
+    module, cls = GAMES[check_choice("game", name, GAMES)].split(":")
+    return getattr(importlib.import_module(module), cls)
+
+
 def make_game(name: str, **params: Any) -> StackelbergGame:
     """Construct the game ``name`` (a key of :data:`GAMES`) with its keyword parameters."""
-    module, cls = GAMES[check_choice("game", name, GAMES)].split(":")
-    return getattr(importlib.import_module(module), cls)(**params)
+    return game_class(name)(**params)
 
 
-__all__ = ["GAMES", "GameSpec", "StackelbergGame", "TypeDistribution", "make_game"]
+__all__ = ["GAMES", "GameSpec", "StackelbergGame", "TypeDistribution", "game_class", "make_game"]
