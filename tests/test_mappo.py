@@ -1,11 +1,17 @@
-"""MAPPO building blocks: presets, the observation-action map, the vector-env adapter and the
-basic-POMDP ablation."""
+"""MAPPO building blocks: presets, the observation-action map, the vector-env adapter, the
+basic-POMDP ablation and the PPO update."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
+import torch
+from tianshou.algorithm import PPO
+from tianshou.algorithm.optim import AdamOptimizerFactory
 from tianshou.data import Collector, VectorReplayBuffer
+from tianshou.utils.torch_utils import policy_within_training_step
 
 from baselines import presets
 from baselines.mappo.agent import build_agent
@@ -61,7 +67,7 @@ def test_observation_action_map_replays_and_forgets_exactly_at_episode_end():
         rows = np.arange(env * per_env, (env + 1) * per_env)
         batch = buffer[rows]
         obs_key = keys(batch.obs.observation)
-        known = batch.policy.hidden_state.known
+        known = batch.policy.hidden_state[..., 0] > 0  # the cache's 'known' flags
         cache: dict[int, int] = {}
         previous: dict[int, int] = {}
         for t in range(per_env):
@@ -107,3 +113,36 @@ def test_basic_pomdp_trains_on_reward_phase_only():
         if basic:
             assert (np.asarray(batch.obs.state)[:, 0] == 1.0).all()
     assert 0 < expected < steps
+
+
+def test_update_is_tianshou_ppo_bit_for_bit():
+    # the slimmed rollout batch and the foreach optimizer change no number: one update gives
+    # the parameters, losses and torch random state of tianshou's own PPO on the same rollout
+    steps, num_envs = 200, 8
+    buffer, _, env = _collect(steps, num_envs)
+    config = TrainConfig(env_id=MSG, env_kwargs=SHORT, rollout_steps=steps, num_envs=num_envs)
+    ours = build_agent(config, env.observation_space, env.action_space)
+    reference = PPO(
+        policy=copy.deepcopy(ours.policy),
+        critic=copy.deepcopy(ours.critic),
+        optim=AdamOptimizerFactory(lr=config.learning_rate, eps=1e-5),
+        eps_clip=config.clip,
+        vf_coef=config.vf_coef,
+        ent_coef=config.ent_coef,
+        max_grad_norm=config.max_grad_norm,
+        gae_lambda=config.gae_lambda,
+        gamma=config.gamma,
+        max_batchsize=config.rollout_steps,
+    )
+    results = []
+    for algorithm in (ours, reference):
+        np.random.seed(0)  # noqa: NPY002  (tianshou shuffles with numpy's global stream)
+        torch.manual_seed(0)
+        with policy_within_training_step(algorithm.policy):
+            stats = algorithm.update(buffer, batch_size=config.minibatch_size, repeat=3)
+        parameters = torch.cat([p.detach().flatten() for p in algorithm.parameters()])
+        results.append((parameters, stats.loss.mean, stats.vf_loss.mean, torch.get_rng_state()))
+    (params, loss, vf_loss, rng), (ref_params, ref_loss, ref_vf_loss, ref_rng) = results
+    assert torch.equal(params, ref_params)
+    assert (loss, vf_loss) == (ref_loss, ref_vf_loss)
+    assert torch.equal(rng, ref_rng)

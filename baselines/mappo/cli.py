@@ -9,6 +9,9 @@ Every field of :class:`~baselines.mappo.config.TrainConfig` is an option (``--nu
 Prints the exact score of the learned deterministic policy table at the end, and where the
 table (JSON), the checkpoint and the W&B run were written. ``--resume RUN_DIR`` continues a run
 from its checkpoint (the stored config, with ``--steps`` as the new total).
+
+Torch runs on one thread: the networks are small, so intra-op threads only contend (on a 2-core
+machine two threads trained no faster, and far slower while the other core was busy).
 """
 
 from __future__ import annotations
@@ -80,9 +83,12 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 def run(args: argparse.Namespace) -> int:
     """Train (or resume), print the exact score of the learned table, return 0."""
+    import torch
+
     from baselines.mappo.checkpoint import Checkpoint
     from baselines.mappo.train import TABLE_NAME, train
 
+    torch.set_num_threads(1)
     if args.resume:
         path = Path(args.resume)
         checkpoint = Checkpoint.load(path)

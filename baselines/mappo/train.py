@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 import torch
-from tianshou.data import Collector, VectorReplayBuffer
+from tianshou.data import Collector
 from tianshou.utils.torch_utils import policy_within_training_step
 from tqdm.auto import tqdm
 
@@ -33,6 +33,7 @@ from baselines.mappo.evaluation import (
     write_submission,
     write_table_json,
 )
+from baselines.mappo.replay_buffer import BatchedVectorReplayBuffer
 from baselines.mappo.vector_env import TianshouVectorEnv
 from econ_envs.policy_table import observation_vectors
 
@@ -77,7 +78,7 @@ class TrainingRun:
             self.algorithm.policy, ObservationKeys(self.vectors), config.explore_eps, config.seed
         )
         self.rollout = math.ceil(config.rollout_steps / config.num_envs) * config.num_envs
-        self.buffer = VectorReplayBuffer(self.rollout, config.num_envs)
+        self.buffer = BatchedVectorReplayBuffer(self.rollout, config.num_envs)
         self.collector = Collector(self.collect_policy, self.env, self.buffer)
         self.global_step, self.updates, self.wall_clock = 0, 0, 0.0
         if resume is not None:
