@@ -12,6 +12,7 @@ from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
 
 _ROW = np.zeros(1, np.intp)
+_PHASES: tuple[str, ...] = tuple(PHASE_NAMES.tolist())  # indexing a tuple is cheaper per step
 
 
 class StackelbergEnv(gym.Env[Any, Any]):
@@ -75,7 +76,7 @@ class StackelbergEnv(gym.Env[Any, Any]):
         result = self.episodes.step(np.asarray(action)[None])
         episodes = self.episodes
         info: dict[str, Any] = {
-            "phase": str(PHASE_NAMES[result.phase[0]]),
+            "phase": _PHASES[result.phase[0]],
             "state": episodes.state[0].copy(),
         }
         if result.play_ended[0]:
