@@ -49,10 +49,13 @@ def init_wandb(
     group: str | None = None,
     job_type: str | None = None,
     directory: Path | str = ".",
+    run_id: str | None = None,
 ) -> Any:
     """Start a W&B run (offline unless the user configured W&B) with provenance in its config.
 
     Runs are written under ``<directory>/wandb/``; ``wandb sync`` uploads offline runs later.
+    ``run_id`` continues the run of that id (a resumed training run); offline, each part is
+    written under its own directory with that id, and ``wandb sync`` appends them in order.
     """
     import wandb  # lazy: tracking is optional for the envs
 
@@ -67,4 +70,6 @@ def init_wandb(
         dir=str(directory),
         mode=wandb_mode(),
         reinit="finish_previous",
+        id=run_id,
+        resume="allow" if run_id else None,
     )

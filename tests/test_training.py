@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 from wandb_files import offline_history
 
 from baselines.cli import main
@@ -89,20 +90,38 @@ def test_offline_wandb_run_holds_the_metrics(escape_run):
     assert "git_commit" in config and config["env_id"] == "econ_envs/Escape-v0"
 
 
-def test_resume_continues_the_step_count(escape_run, capsys):
+def test_resume_continues_the_step_count_and_the_wandb_run(escape_run, capsys):
     _, result = escape_run
     before = Checkpoint.load(result.run_dir)
     assert (before.global_step, before.updates) == (2 * ROLLOUT, 2)
-    code = main(
-        ["train", "--resume", str(result.run_dir), "--steps", str(3 * ROLLOUT), "--no-track"]
-    )
+    code = main(["train", "--resume", str(result.run_dir), "--steps", str(3 * ROLLOUT)])
     assert code == 0
     after = Checkpoint.load(result.run_dir)
     assert (after.global_step, after.updates) == (3 * ROLLOUT, 3)
     assert after.wall_clock > before.wall_clock
+    assert after.run_name == before.run_name and after.wandb_run_id == before.wandb_run_id
     document = json.loads((result.run_dir / TABLE_NAME).read_text())
     assert document["training_steps"] == 3 * ROLLOUT and document["score"]["value"] == 1.0
     assert "value 1.0000" in capsys.readouterr().out
+    # the resumed part is a second offline part of the same W&B run, continuing its steps
+    parts = sorted((result.run_dir / "wandb").glob("offline-run-*"))
+    assert len(parts) == 2
+    assert all(part.name.endswith(f"-{before.wandb_run_id}") for part in parts)
+    history, _ = offline_history(next(parts[-1].glob("run-*.wandb")))
+    assert [row["_step"] for row in history] == [3 * ROLLOUT]
+
+
+def test_training_is_reproducible_from_its_seed(tmp_path):
+    runs = [
+        train(_config(tmp_path, total_steps=ROLLOUT, track=False), run_dir=tmp_path / name)
+        for name in ("first", "second")
+    ]
+    first, second = (Checkpoint.load(run.run_dir).algorithm for run in runs)
+    assert first.keys() == second.keys()
+    for key, value in first.items():
+        if isinstance(value, torch.Tensor):
+            assert torch.equal(value, second[key]), key
+    assert runs[0].score.table.tolist() == runs[1].score.table.tolist()
 
 
 def test_command_line_options_map_onto_the_config():

@@ -25,6 +25,9 @@ class Checkpoint:
         wall_clock: seconds of training so far.
         torch_rng: torch's random state.
         explore_rng: the exploration stream's numpy bit-generator state.
+        numpy_rng: numpy's global random state (tianshou shuffles minibatches with it).
+        run_name: the run's name, kept when it resumes.
+        wandb_run_id: the id of its W&B run, which a resumed run continues.
     """
 
     config: dict[str, Any]
@@ -34,6 +37,9 @@ class Checkpoint:
     wall_clock: float
     torch_rng: torch.Tensor
     explore_rng: dict[str, Any]
+    numpy_rng: dict[str, Any]
+    run_name: str
+    wandb_run_id: str | None = None
 
     def save(self, directory: Path) -> Path:
         """Write to ``directory/checkpoint.pt`` atomically; return the path."""

@@ -70,7 +70,13 @@ class TrainingRun:
 
     def __init__(self, config: TrainConfig, resume: Checkpoint | None):
         torch.manual_seed(config.seed)
+        # tianshou shuffles minibatches with numpy's legacy global stream: seed and save it
+        np.random.seed(config.seed)  # noqa: NPY002
         self.config = config
+        self.name = resume.run_name if resume else tracking.run_name(
+            config.env_id, config.algo, config.seed
+        )
+        self.wandb_run_id = resume.wandb_run_id if resume else None
         self.env = TianshouVectorEnv(config.env_id, config.num_envs, **config.env_kwargs)
         self.algorithm = build_agent(config, self.env.observation_space, self.env.action_space)
         self.vectors = observation_vectors(config.env_id, **config.env_kwargs)
@@ -86,6 +92,7 @@ class TrainingRun:
             self.global_step, self.updates = resume.global_step, resume.updates
             self.wall_clock = resume.wall_clock
             torch.set_rng_state(resume.torch_rng)
+            np.random.set_state(resume.numpy_rng)  # noqa: NPY002
             self.collect_policy.rng.bit_generator.state = resume.explore_rng
         # a resumed run starts fresh episodes on fresh env streams
         env_seed = int(np.random.SeedSequence([config.seed, self.updates]).generate_state(1)[0])
@@ -137,6 +144,9 @@ class TrainingRun:
             wall_clock=self.wall_clock,
             torch_rng=torch.get_rng_state(),
             explore_rng=self.collect_policy.rng.bit_generator.state,
+            numpy_rng=np.random.get_state(legacy=False),  # noqa: NPY002
+            run_name=self.name,
+            wandb_run_id=self.wandb_run_id,
         )
 
 
@@ -154,10 +164,10 @@ def train(
     (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline W&B run under
     ``run_dir/wandb``.
     """
-    name = tracking.run_name(config.env_id, config.algo, config.seed)
-    run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / name
     run = TrainingRun(config, resume)
-    wandb_run = _start_wandb(config, name, run_dir) if config.track else None
+    name = run.name
+    run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / name
+    wandb_run = _start_wandb(config, run, run_dir) if config.track else None
     first_step, first_clock = run.global_step, run.wall_clock
     solved_at: int | None = None
     solved_clock: float | None = None
@@ -206,15 +216,20 @@ def train(
     )
 
 
-def _start_wandb(config: TrainConfig, name: str, run_dir: Path) -> Any:
-    return tracking.init_wandb(
+def _start_wandb(config: TrainConfig, run: TrainingRun, run_dir: Path) -> Any:
+    """The run's W&B run: a new one, or the resumed run's own (same id, so ``wandb sync``
+    uploads the parts of a resumed run as one run, in order)."""
+    wandb_run = tracking.init_wandb(
         config.wandb_project,
-        name,
+        run.name,
         config.to_dict(),
         group=config.env_id.split("/")[-1],
         job_type=config.algo,
         directory=run_dir,
+        run_id=run.wandb_run_id,
     )
+    run.wandb_run_id = wandb_run.id
+    return wandb_run
 
 
 def _record(config: TrainConfig, run: TrainingRun, name: str, sps: float) -> dict[str, Any]:
