@@ -73,8 +73,10 @@ class TrainingRun:
         # tianshou shuffles minibatches with numpy's legacy global stream: seed and save it
         np.random.seed(config.seed)  # noqa: NPY002
         self.config = config
-        self.name = resume.run_name if resume else tracking.run_name(
-            config.env_id, config.algo, config.seed
+        self.name = (
+            resume.run_name
+            if resume
+            else tracking.run_name(config.env_id, config.algo, config.seed)
         )
         self.wandb_run_id = resume.wandb_run_id if resume else None
         self.env = TianshouVectorEnv(config.env_id, config.num_envs, **config.env_kwargs)
