@@ -26,11 +26,16 @@ class Preset:
         learning_rate: Adam learning rate.
         num_envs: episodes collected side by side; ``None``: :func:`num_envs` (ours, not
             published).
+        update_epochs: PPO passes over each rollout (ours, not published; the reference used
+            Stable-Baselines3's default of 10).
+        num_minibatches: minibatches per pass (ours, not published).
         env_kwargs: keywords passed to ``gym.make_vec`` besides the id.
     """
 
     learning_rate: float = 3e-4
     num_envs: int | None = None
+    update_epochs: int = 10
+    num_minibatches: int = 8
     env_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
@@ -39,6 +44,11 @@ PRESETS: dict[str, Preset] = {
     # of the num_envs formula, which collect slowly
     "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, num_envs=128),
     "econ_envs/MSPM-Agrawal-v0": Preset(learning_rate=3e-6, num_envs=128),
+    # measured (3 messages, 2-core machine, 8 updates, two runs each): the PPO update dominates;
+    # 4 epochs instead of 10 raise training from 13-19k to 26-33k env steps/s (MAPPO and PPO)
+    # and still solve seeds 0/1/2 for both, in at most 8-9 s each (10 epochs: up to 8 s MAPPO,
+    # 16 s PPO); MAPPO needs more env steps (97k-203k vs 53k-115k) in about the same seconds
+    "econ_envs/MessageAllocation-v0": Preset(update_epochs=4),
 }
 
 

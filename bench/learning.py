@@ -104,9 +104,17 @@ def run_one(
     )
 
 
-def throughput(setting: str, algo: str, updates: int, num_envs: int | None, threads: int) -> str:
+def throughput(
+    setting: str,
+    algo: str,
+    updates: int,
+    num_envs: int | None,
+    threads: int,
+    overrides: dict[str, Any] | None = None,
+) -> str:
     """Steady-state training speed (collection + PPO update) after one warm-up update (numba
-    compilation): env steps per wall-clock second and per CPU second of this process."""
+    compilation): env steps per wall-clock second and per CPU second of this process;
+    ``overrides`` are :class:`~baselines.mappo.config.TrainConfig` fields replacing the preset's."""
     import time
 
     import torch
@@ -116,9 +124,10 @@ def throughput(setting: str, algo: str, updates: int, num_envs: int | None, thre
 
     torch.set_num_threads(threads)
     env_id, env_kwargs = SETTINGS[setting]
-    config = TrainConfig(
-        env_id=env_id, env_kwargs=env_kwargs, algo=algo, num_envs=num_envs, track=False
-    )
+    overrides = dict(overrides or {})
+    if num_envs is not None:
+        overrides["num_envs"] = num_envs
+    config = TrainConfig(env_id=env_id, env_kwargs=env_kwargs, algo=algo, track=False, **overrides)
     run = TrainingRun(config, None)
     run.iterate()
     wall, cpu, first = time.perf_counter(), time.process_time(), run.global_step
@@ -127,7 +136,8 @@ def throughput(setting: str, algo: str, updates: int, num_envs: int | None, thre
     steps = run.global_step - first
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return (
-        f"{setting} {algo}: {config.num_envs} envs, rollout {run.rollout}, {steps:,} steps: "
+        f"{setting} {algo}: {config.num_envs} envs, rollout {run.rollout}, "
+        f"{config.update_epochs} epochs x {config.num_minibatches} minibatches, {steps:,} steps: "
         f"{steps / wall:,.0f} steps/s wall, {steps / cpu:,.0f} steps/CPU-s ({threads} threads)"
     )
 
@@ -192,7 +202,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.throughput:
         for setting in args.settings:
             for algo in args.algos:
-                print(throughput(setting, algo, args.throughput, args.num_envs, args.threads))
+                print(
+                    throughput(
+                        setting, algo, args.throughput, args.num_envs, args.threads, args.config
+                    ),
+                    flush=True,
+                )
         return
     jobs = [
         (setting, algo, seed, int(args.steps), args.minutes, args.threads, args.config)

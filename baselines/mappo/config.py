@@ -27,8 +27,9 @@ class TrainConfig:
         rollout_steps: env steps collected per update (preset: the published formula).
         gamma: discount (1: the return is the mean reward-phase utility).
         gae_lambda: GAE lambda.
-        update_epochs: passes over each rollout (10, Stable-Baselines3's default).
-        num_minibatches: minibatches per pass (8: far larger minibatches than SB3's 64
+        update_epochs: passes over each rollout (preset: 10, Stable-Baselines3's default; 4
+            for MessageAllocation, see :data:`baselines.presets.PRESETS`).
+        num_minibatches: minibatches per pass (preset: 8: far larger minibatches than SB3's 64
             samples, for CPU throughput, yet enough gradient steps per rollout to learn).
         clip: PPO ratio clip.
         ent_coef: entropy bonus weight (default 0: exploration comes from sampling each
@@ -61,8 +62,8 @@ class TrainConfig:
     rollout_steps: int | None = None
     gamma: float = 1.0
     gae_lambda: float = 0.95
-    update_epochs: int = 10
-    num_minibatches: int = 8
+    update_epochs: int | None = None
+    num_minibatches: int | None = None
     clip: float = 0.2
     ent_coef: float = 0.0
     vf_coef: float = 0.5
@@ -90,13 +91,23 @@ class TrainConfig:
             self.learning_rate = chosen.learning_rate
         if self.rollout_steps is None:
             self.rollout_steps = presets.rollout_steps(self.env_id, self.env_kwargs)
+        if self.update_epochs is None:
+            self.update_epochs = chosen.update_epochs
+        if self.num_minibatches is None:
+            self.num_minibatches = chosen.num_minibatches
         if self.num_envs is None:
             self.num_envs = chosen.num_envs or presets.num_envs(
                 self.env_id, self.env_kwargs, self.rollout_steps
             )
         self.hidden_sizes = tuple(self.hidden_sizes)
         self.eval_seeds = tuple(self.eval_seeds)
-        for name in ("total_steps", "num_envs", "rollout_steps", "update_epochs"):
+        for name in (
+            "total_steps",
+            "num_envs",
+            "rollout_steps",
+            "update_epochs",
+            "num_minibatches",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
         if self.rollout_steps < self.num_envs:
