@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from econ_envs.rows import row_selection
+
 # constants as 0-d arrays: numpy applies them faster than scalars, which it converts per call
 _GOLDEN = np.array(0x9E3779B97F4A7C15, np.uint64)
 _MIX1 = np.array(0xBF58476D1CE4E5B9, np.uint64)
@@ -42,6 +44,7 @@ class StreamBatch:
     def __init__(self, size: int) -> None:
         self.keys = np.zeros(size, dtype=np.uint64)
         self.counters = np.zeros(size, dtype=np.uint64)
+        self._draws: dict[int, tuple[NDArray[np.uint64], NDArray[np.uint64]]] = {}
 
     def seed(self, rows: NDArray[np.intp], seeds: NDArray[np.uint64]) -> None:
         """Give ``rows`` the stream keys ``seeds`` (see :func:`key_from_seed`) and restart them."""
@@ -49,11 +52,19 @@ class StreamBatch:
         self.counters[rows] = 0
 
     def uniform(self, rows: NDArray[np.intp], count: int) -> NDArray[np.float64]:
-        """``count`` uniforms in [0, 1) per stream in ``rows``: shape (len(rows), count)."""
+        """``count`` uniforms in [0, 1) per stream in ``rows``: shape (len(rows), count).
+
+        Draw ``j`` of a stream hashes ``key + (counter + j) * golden`` (wrapping uint64
+        arithmetic), computed as ``(key + counter * golden) + j * golden``.
+        """
+        if count not in self._draws:
+            steps = np.arange(1, count + 1, dtype=np.uint64)
+            self._draws[count] = (np.array(count, np.uint64), steps * _GOLDEN)
+        advance, offsets = self._draws[count]
         start = self.counters.take(rows)
-        self.counters[rows] = start + np.uint64(count)
-        steps = start[:, None] + np.arange(1, count + 1, dtype=np.uint64)
-        bits = _splitmix64(self.keys.take(rows)[:, None] + steps * _GOLDEN)
+        self.counters[row_selection(rows, len(self.counters))] = start + advance
+        origin = self.keys.take(rows) + start * _GOLDEN
+        bits = _splitmix64(origin[:, None] + offsets)
         return (bits >> _SHIFTS[3]).astype(np.float64) * _TO_UNIT
 
 

@@ -21,11 +21,12 @@ from numpy.typing import NDArray
 
 from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
-from econ_envs.games.base import row_selection
 from econ_envs.random import StreamBatch
+from econ_envs.rows import row_selection
 from econ_envs.validation import check_positive_int
 
 RESPONSE, REWARD = 0, 1
+_ONE = np.array(1, np.intp)  # a 0-d array: numpy adds it faster than a Python int
 PHASE_NAMES = np.array(["response", "reward"])
 
 
@@ -86,7 +87,9 @@ class StackelbergEpisodes:
         self.phase = np.zeros(batch, np.int8)
         self._rewarded = 0  # episodes in the reward phase (see _split_by_phase)
         self.iteration = np.zeros(batch, np.intp)
-        self.play = np.zeros(batch, np.intp)
+        #: the response play under way, as a slot (row * plays_per_iteration + play)
+        self.slot = np.zeros(batch, np.intp)
+        self.reward_play = np.zeros(batch, np.intp)  # reward plays done
         self.iteration_types = np.zeros((batch, self.n), np.intp)
         self.iteration_plays = np.zeros((batch, self.plays_per_iteration, self.n), np.intp)
         self.iteration_utilities = np.zeros((batch, self.plays_per_iteration, self.n))
@@ -107,6 +110,7 @@ class StackelbergEpisodes:
         # the iteration's plays, one per *slot* (episode row * plays_per_iteration + play)
         plays = self.plays_per_iteration
         self._first_slot = np.arange(batch) * plays
+        self._end_slot = self._first_slot + plays
         self._messages_by_slot = self.iteration_plays.reshape(-1, self.n)
         self._utilities_by_slot = self.iteration_utilities.reshape(-1, self.n)
         #: the privileged state of each slot from the progress column to the counterfactual
@@ -114,6 +118,11 @@ class StackelbergEpisodes:
         self._play_columns = slice(self._layout.progress, self._layout.counterfactual.stop)
         width = self._play_columns.stop - self._play_columns.start
         self._state_by_slot = np.zeros((batch * plays, width), np.float32)
+
+    @property
+    def play(self) -> NDArray[np.intp]:
+        """Index of every episode's play under way within its iteration or its reward phase."""
+        return np.where(self.phase == REWARD, self.reward_play, self.slot - self._first_slot)
 
     @property
     def state_size(self) -> int:
@@ -129,7 +138,8 @@ class StackelbergEpisodes:
         self.phase[rows] = RESPONSE
         self.state[rows, self._layout.phase] = 0.0
         self.iteration[rows] = 0
-        self.play[rows] = 0
+        self.slot[rows] = self._first_slot[rows]
+        self.reward_play[rows] = 0
         self._write_strategies(rows)
         if self.response_iterations == 0:
             self._enter_reward_phase(rows)
@@ -208,12 +218,11 @@ class StackelbergEpisodes:
         self._state_by_slot.reshape(self.batch, count, -1)[at] = state
 
     def _end_response_plays(self, rows: NDArray[np.intp]) -> None:
-        play = self.play.take(rows)
-        slot = self._first_slot.take(rows) + play
+        slot = self.slot.take(rows)
         self._utilities_by_slot[slot] = self.follower_utilities.take(rows, axis=0)
-        play += 1
-        self.play[row_selection(rows, self.batch)] = play
-        complete = _select(rows, play == self.plays_per_iteration)
+        slot = slot + _ONE
+        self.slot[row_selection(rows, self.batch)] = slot
+        complete = _select(rows, slot == self._end_slot.take(rows))
         if not complete.size:
             return
         self.dynamics.update(
@@ -224,7 +233,7 @@ class StackelbergEpisodes:
         )
         at = row_selection(complete, self.batch)
         self.iteration[at] = self.iteration.take(complete) + 1
-        self.play[at] = 0
+        self.slot[at] = self._first_slot.take(complete)
         self._write_strategies(complete)
         over, going_on = _partition(
             complete, self.iteration.take(complete) == self.response_iterations
@@ -245,8 +254,8 @@ class StackelbergEpisodes:
 
     def _end_reward_plays(self, rows: NDArray[np.intp]) -> NDArray[np.intp]:
         """Count the ended reward plays of ``rows``; return the rows whose episode is over."""
-        play = self.play.take(rows) + 1
-        self.play[row_selection(rows, self.batch)] = play
+        play = self.reward_play.take(rows) + 1
+        self.reward_play[row_selection(rows, self.batch)] = play
         return _select(rows, play == self.reward_plays)
 
     def _start_plays(self, rows: NDArray[np.intp]) -> None:
@@ -258,7 +267,7 @@ class StackelbergEpisodes:
 
     def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
         """Start the next play of the current iteration (its types are already in the state)."""
-        slot = self._first_slot.take(rows) + self.play.take(rows)
+        slot = self.slot.take(rows)
         messages = self._messages_by_slot.take(slot, axis=0)
         self.game.start(self.plays, rows, self.iteration_types.take(rows, axis=0), messages)
         at = row_selection(rows, self.batch)
@@ -270,7 +279,7 @@ class StackelbergEpisodes:
         messages = self.final_strategies[rows[:, None], self._followers, types]
         self.game.start(self.plays, rows, types, messages)
         at, layout = row_selection(rows, self.batch), self._layout
-        self.state[at, layout.progress] = self.play.take(rows) / self.reward_plays
+        self.state[at, layout.progress] = self.reward_play.take(rows) / self.reward_plays
         self.state[at, layout.types] = self._one_hot(self._type_one_hot, types)
         self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
 

@@ -16,9 +16,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.followers.base import FollowerDynamics, UnilateralDeviations
-from econ_envs.games.base import GameSpec, row_selection
+from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
 from econ_envs.random import categorical
+from econ_envs.rows import row_selection
 from econ_envs.validation import check_choice
 
 FINAL_RULES = ("argmax", "sample")

@@ -131,13 +131,6 @@ class StackelbergGame(ABC):
         return self.spec.action_check(action)
 
 
-def row_selection(rows: NDArray[np.intp], batch: int) -> NDArray[np.intp] | slice:
-    """Increasing ``rows`` of a ``batch`` as an index for reading and writing arrays: the basic
-    slice ``[:]`` when they are every row. Numpy applies a slice several times faster than an
-    index array, and at batch 1 (the single env) every non-empty selection is the whole batch."""
-    return slice(None) if len(rows) == batch else rows
-
-
 def one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float32]:
     """One-hot rows (..., size) of integer ``index``."""
     return (index[..., None] == np.arange(size)).astype(np.float32)

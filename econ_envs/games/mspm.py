@@ -10,11 +10,15 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix, row_selection
+from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
 from econ_envs.games.types import TypeDistribution
+from econ_envs.rows import row_selection
 from econ_envs.validation import check_choice, check_finite, check_positive_int
 
 OBJECTIVES = ("welfare_loss", "welfare", "revenue")
+
+# constants as 0-d arrays: numpy applies them faster than Python floats, which it converts
+_ZERO, _ONE = np.array(0.0), np.array(1.0)
 
 #: the published example of Agrawal et al., values scaled by 1/2.5 (SPEC §1.4)
 PRESETS: dict[str, dict[str, Any]] = {
@@ -60,7 +64,7 @@ class MSPMPlays:
         self.totals: NDArray[np.float64] = np.zeros((batch, n + 2))
         #: what the leader's utility is measured from: the best welfare for the welfare loss
         self.baseline: NDArray[np.float64] = np.zeros(batch)
-        self.agents_left: NDArray[np.float64] = np.zeros(batch)
+        self.agents_left: NDArray[np.float64] = np.zeros((batch, 1))  # a column, like ``live``
         #: 1 per item still for sale (unsold, in a live play)
         self.for_sale: NDArray[np.float64] = np.zeros((batch, m))
         #: 1.0 while the play is live, as a column (multiplies the visited agent's one-hot row)
@@ -132,7 +136,7 @@ class MSPM(StackelbergGame):
         #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
         self._message_one_hot = np.eye(self.n_messages)
         self._fresh_observation = np.zeros(self.n_agents * (self.n_messages + 1) + self.n_items)
-        self._ones_per_item = np.ones(self.n_items)
+        self._ones_per_item = np.ones((self.n_items, 1))
         #: the totals column the leader is paid (minus the baseline column)
         self._leader_column = self.n_agents + (1 if self.objective == "revenue" else 0)
         self._visit_bits = 2 ** np.arange(self.n_agents)
@@ -215,7 +219,7 @@ class MSPM(StackelbergGame):
         values = plays.agent_values.take(plays.first_agent_row + agent, axis=0)
         visit = self._agent_one_hot.take(agent, axis=0) * live
         prices = action[:, n:]
-        buys = np.heaviside(values - prices, 1.0) * plays.for_sale  # value >= price, for sale
+        buys = np.heaviside(values - prices, _ONE) * plays.for_sale  # value >= price, for sale
         gain = np.add.reduce(buys * values, axis=1)
         paid = np.add.reduce(buys * prices, axis=1)
         plays.totals = plays.totals + np.concatenate(
@@ -224,12 +228,12 @@ class MSPM(StackelbergGame):
         visited += visit
         plays.sold += buys
         for_sale = plays.for_sale - buys
-        plays.agents_left = plays.agents_left - live[:, 0]
-        # items left are counted by a dot product: exact in any summation order
-        unfinished = plays.agents_left * for_sale.dot(self._ones_per_item) != 0.0
-        plays.finished = ~unfinished
-        plays.live = unfinished[:, None].astype(np.float64)
-        plays.for_sale = for_sale * plays.live
+        plays.agents_left = plays.agents_left - live
+        # agents left x items left (counted by a dot product: exact in any summation order)
+        left = plays.agents_left * for_sale.dot(self._ones_per_item)
+        plays.live = live = np.minimum(left, _ONE)
+        plays.for_sale = for_sale * live
+        plays.finished = (left == _ZERO).reshape(-1)
         return plays.finished.copy()
 
     def observe(self, plays) -> NDArray[np.float32]:
