@@ -10,7 +10,7 @@ A subclass only says how a learner turns those utilities into its next mixed str
 from __future__ import annotations
 
 from abc import abstractmethod
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,10 +23,10 @@ from econ_envs.rows import row_selection
 from econ_envs.validation import check_choice
 
 FINAL_RULES = ("argmax", "sample")
+_ONE = np.array(1.0)  # a 0-d array: numpy adds it faster than a Python float
 
 
-@dataclass(frozen=True)
-class Learners:
+class Learners(NamedTuple):
     """The (follower, type) learners one iteration updates, (k, n) of them.
 
     Attributes:
@@ -67,8 +67,12 @@ class FullInformationLearner(FollowerDynamics):
         #: first learner row of every (episode, follower): add a type to get the learner's row
         self._first_learner = (np.arange(batch)[:, None] * self.n + self.followers) * self.max_types
         self._learners = np.zeros((batch, self.n), np.intp)  # of the iteration under way
-        #: where each follower's utilities start in a row of deviation utilities (n * M,)
-        self._first_deviation = self.followers * self.max_messages
+        #: where each follower's utilities start in the deviation utilities (k, n, M) seen
+        #: flat, for k up to the batch size
+        row_size = self.n * self.max_messages
+        self._first_deviation = (
+            np.arange(batch)[:, None] * row_size + self.followers * self.max_messages
+        )
 
     @staticmethod
     def by_learner(array: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -111,15 +115,13 @@ class FullInformationLearner(FollowerDynamics):
     def update(self, rows, types, plays, utilities):
         deviation = self.deviations.deviation_utilities(utilities)  # (k, n, max_messages)
         # each follower's utility for its base message: a flat gather from every row
-        k, row_size = len(rows), deviation[0].size
-        base = self.base.take(rows, axis=0) + self._first_deviation
-        base += np.arange(0, k * row_size, row_size)[:, None]
+        base = self.base.take(rows, axis=0) + self._first_deviation[: len(rows)]
         played = deviation.reshape(-1).take(base)[:, :, None]
         learners = Learners(self._learners.take(rows, axis=0), types)
         gains = self.by_learner(self.gains)
         gains[learners.index] = gains.take(learners.index, axis=0) + (deviation - played)
         counts = self.counts.reshape(-1)
-        counts[learners.index] = counts.take(learners.index) + 1.0
+        counts[learners.index] = counts.take(learners.index) + _ONE
         self.learn(learners, deviation)
 
     def strategies(self, rows):

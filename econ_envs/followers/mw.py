@@ -40,7 +40,7 @@ class MultiplicativeWeights(FullInformationLearner):
         if self.eps <= 0:
             raise ValueError(f"eps must be > 0, got {eps!r}")
         super().__init__(spec, types, batch, final)
-        self._step = np.log1p(self.eps)
+        self._step = np.array(np.log1p(self.eps))  # 0-d: cheaper to apply than a float
         self._empty_weights = np.broadcast_to(
             np.where(self.valid_messages[:, None, :], 0.0, -np.inf), self.policy.shape[1:]
         )

@@ -137,6 +137,10 @@ class MSPM(StackelbergGame):
         self._message_one_hot = np.eye(self.n_messages)
         self._fresh_observation = np.zeros(self.n_agents * (self.n_messages + 1) + self.n_items)
         self._ones_per_item = np.ones((self.n_items, 1))
+        self._n_agents_float = np.array(float(self.n_agents))
+        #: ``type_values`` as (n_agents * n_type, n_items) rows and each agent's first row
+        self._agent_type_values = self.type_values.reshape(-1, self.n_items)
+        self._first_type_row = self._agents * self.type_values.shape[1]
         #: the totals column the leader is paid (minus the baseline column)
         self._leader_column = self.n_agents + (1 if self.objective == "revenue" else 0)
         self._visit_bits = 2 ** np.arange(self.n_agents)
@@ -195,19 +199,19 @@ class MSPM(StackelbergGame):
 
     def start(self, plays, rows, types, messages) -> None:
         at = row_selection(rows, len(plays.messages))
-        values = self.type_values[self._agents, types]
+        values = self._agent_type_values.take(self._first_type_row + types, axis=0)
         plays.values[at] = values
         plays.messages[at] = messages
         plays.observation[at] = self._fresh_observation
         plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
             messages, axis=0
         ).reshape(len(rows), -1)
-        plays.totals[at] = 0.0
+        plays.totals[at] = _ZERO
         if self.objective == "welfare_loss":
             plays.baseline[at] = values.max(axis=1).sum(axis=1)
-        plays.agents_left[at] = self.n_agents
-        plays.for_sale[at] = 1.0
-        plays.live[at] = 1.0
+        plays.agents_left[at] = self._n_agents_float
+        plays.for_sale[at] = _ONE
+        plays.live[at] = _ONE
         plays.finished[at] = False
 
     def step(self, plays, action) -> NDArray[np.bool_]:

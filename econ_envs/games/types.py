@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.random import inverse_cdf, last_positive
+from econ_envs.random import last_positive
 from econ_envs.validation import check_positive_int
 
 
@@ -42,6 +42,7 @@ class TypeDistribution:
         #: probability of each row of :attr:`profiles`
         self.profile_probs: NDArray[np.float64] = self.joint.ravel()
         self._cdf = np.cumsum(self.profile_probs)
+        self._total = np.array(self._cdf[-1])
         self._last_positive = last_positive(self.profile_probs)
 
     @property
@@ -50,8 +51,10 @@ class TypeDistribution:
         return len(self.n_types)
 
     def sample(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
-        """Type profiles (k, n) from uniforms ``u`` of shape (k,)."""
-        return self.profiles.take(inverse_cdf(self._cdf, self._last_positive, u), axis=0)
+        """Type profiles (k, n) from uniforms ``u`` of shape (k,): the inverse-CDF draw of
+        :func:`econ_envs.random.inverse_cdf`, by binary search in the fixed CDF."""
+        index = np.searchsorted(self._cdf, u * self._total, side="right")
+        return self.profiles.take(np.minimum(index, self._last_positive), axis=0)
 
     def marginal(self, follower: int) -> NDArray[np.float64]:
         """The marginal type distribution of one follower."""
