@@ -2,15 +2,17 @@
 B = 64, 1024, 4096) with a random policy, the memory of a 4096-wide MSPM vector env, and the
 time to evaluate one policy table exactly.
 
-Run: ``python bench/throughput.py [--seconds 1.0]``. Prints a table; asserts nothing.
+Run: ``python bench/throughput.py [--seconds 2.0]``. Prints a table; asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import statistics
 import time
 import tracemalloc
+from collections.abc import Callable
 
 import gymnasium as gym
 import numpy as np
@@ -29,17 +31,32 @@ def random_actions(space: gym.Space, count: int, seed: int) -> np.ndarray:
     return np.stack([np.asarray(space.sample()) for _ in range(count)])
 
 
+def median_rate(advance: Callable[[], int], seconds: float, windows: int = 5) -> float:
+    """Steps per second of ``advance`` (one call runs a chunk of steps and returns how many):
+    the median over ``windows`` timed windows of ``seconds / windows`` each, after a warm-up
+    window (first-call allocations, caches)."""
+    rates = []
+    for window in range(windows + 1):
+        steps, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds / windows:
+            steps += advance()
+        if window:  # the first window warms up
+            rates.append(steps / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
 def single_rate(env_id: str, seconds: float) -> float:
     env = gym.make(env_id)
-    actions = random_actions(env.action_space, 4096, 0)
+    actions = random_actions(env.action_space, 512, 0)
     env.reset(seed=0)
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        for a in actions[:512]:
+
+    def advance() -> int:
+        for a in actions:
             if env.step(a)[2]:
                 env.reset()
-        steps += 512
-    return steps / (time.perf_counter() - start)
+        return len(actions)
+
+    return median_rate(advance, seconds)
 
 
 def vector_rate(env_id: str, batch: int, seconds: float) -> float:
@@ -47,12 +64,13 @@ def vector_rate(env_id: str, batch: int, seconds: float) -> float:
     pool = random_actions(venv.single_action_space, batch * 8, 1)
     actions = [pool[np.random.default_rng(k).integers(len(pool), size=batch)] for k in range(8)]
     venv.reset(seed=0)
-    steps, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+
+    def advance() -> int:
         for a in actions:
             venv.step(a)
-        steps += batch * len(actions)
-    return steps / (time.perf_counter() - start)
+        return batch * len(actions)
+
+    return median_rate(advance, seconds)
 
 
 def vector_memory_mib(env_id: str, batch: int) -> float:
@@ -81,7 +99,9 @@ def table_eval_ms(env_id: str, repeats: int = 5) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
+    parser.add_argument(
+        "--seconds", type=float, default=2.0, help="time per measurement (median of 5 windows)"
+    )
     args = parser.parse_args()
     header = f"{'env id':34} {'single':>10}" + "".join(f" {'B=' + str(b):>12}" for b in BATCHES)
     print("leader steps per second (random policy)")
