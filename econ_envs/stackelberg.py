@@ -178,7 +178,8 @@ class StackelbergEpisodes:
         self.follower_utilities[at] = followers
         paid, unpaid = self._split_by_phase(rows)
         if unpaid.size:
-            self._end_response_plays(unpaid)
+            ended = followers if unpaid is rows else self.follower_utilities.take(unpaid, axis=0)
+            self._end_response_plays(unpaid, ended)
         if paid.size:
             reward[paid] = self.leader_utility.take(paid) / self.reward_plays
             done = self._end_reward_plays(paid)
@@ -217,9 +218,11 @@ class StackelbergEpisodes:
         state[:, :, _shift(layout.counterfactual, offset)] = self._play_one_hot
         self._state_by_slot.reshape(self.batch, count, -1)[at] = state
 
-    def _end_response_plays(self, rows: NDArray[np.intp]) -> None:
+    def _end_response_plays(self, rows: NDArray[np.intp], utilities: NDArray[np.float64]) -> None:
+        """Store the follower ``utilities`` (k, n) of the response plays that ended in ``rows``;
+        update the dynamics of the rows whose iteration is complete and start the next one."""
         slot = self.slot.take(rows)
-        self._utilities_by_slot[slot] = self.follower_utilities.take(rows, axis=0)
+        self._utilities_by_slot[slot] = utilities
         slot = slot + _ONE
         self.slot[row_selection(rows, self.batch)] = slot
         complete = _select(rows, slot == self._end_slot.take(rows))

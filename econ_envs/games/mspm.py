@@ -55,9 +55,10 @@ class MSPMPlays:
         #: ``values`` as (batch * n, m) rows and the first row of every play in it
         self.agent_values = self.values.reshape(batch * n, m)
         self.first_agent_row: NDArray[np.intp] = np.arange(batch) * n
-        self.messages: NDArray[np.intp] = np.zeros((batch, n), np.intp)
         flags = n * n_messages  # where the visited and sold flags start
         self.observation: NDArray[np.float64] = np.zeros((batch, flags + n + m))
+        #: each agent's one-hot message (a view of the observation)
+        self.messages = self.observation[:, :flags].reshape(batch, n, n_messages)
         self.visited = self.observation[:, flags : flags + n]
         self.sold = self.observation[:, flags + n :]
         #: follower utilities, welfare, revenue
@@ -69,7 +70,6 @@ class MSPMPlays:
         self.for_sale: NDArray[np.float64] = np.zeros((batch, m))
         #: 1.0 while the play is live, as a column (multiplies the visited agent's one-hot row)
         self.live: NDArray[np.float64] = np.zeros((batch, 1))
-        self.finished: NDArray[np.bool_] = np.ones(batch, bool)
 
 
 class MSPM(StackelbergGame):
@@ -198,10 +198,9 @@ class MSPM(StackelbergGame):
         return MSPMPlays(batch, self.n_agents, self.n_items, self.n_messages)
 
     def start(self, plays, rows, types, messages) -> None:
-        at = row_selection(rows, len(plays.messages))
+        at = row_selection(rows, len(plays.live))
         values = self._agent_type_values.take(self._first_type_row + types, axis=0)
         plays.values[at] = values
-        plays.messages[at] = messages
         plays.observation[at] = self._fresh_observation
         plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
             messages, axis=0
@@ -212,7 +211,6 @@ class MSPM(StackelbergGame):
         plays.agents_left[at] = self._n_agents_float
         plays.for_sale[at] = _ONE
         plays.live[at] = _ONE
-        plays.finished[at] = False
 
     def step(self, plays, action) -> NDArray[np.bool_]:
         n = self.n_agents
@@ -237,14 +235,13 @@ class MSPM(StackelbergGame):
         left = plays.agents_left * for_sale.dot(self._ones_per_item)
         plays.live = live = np.minimum(left, _ONE)
         plays.for_sale = for_sale * live
-        plays.finished = (left == _ZERO).reshape(-1)
-        return plays.finished.copy()
+        return (left == _ZERO).reshape(-1)
 
     def observe(self, plays) -> NDArray[np.float32]:
         return plays.observation.astype(np.float32)
 
     def observation_index(self, plays) -> NDArray[np.intp]:
-        message_index = mixed_radix(plays.messages, self.spec.n_messages)
+        message_index = mixed_radix(plays.messages.argmax(axis=2), self.spec.n_messages)
         visited_index = plays.visited.astype(np.intp) @ self._visit_bits
         sold_index = plays.sold.astype(np.intp) @ self._sold_bits
         return (
