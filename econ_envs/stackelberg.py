@@ -269,7 +269,8 @@ class StackelbergEpisodes:
             self._start_reward_plays(paid)
 
     def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
-        """Start the next play of the current iteration (its types are already in the state)."""
+        """Start the next play of the current iteration, with the privileged state that
+        :meth:`_propose` laid out for its slot."""
         slot = self.slot.take(rows)
         messages = self._messages_by_slot.take(slot, axis=0)
         self.game.start(self.plays, rows, self.iteration_types.take(rows, axis=0), messages)
