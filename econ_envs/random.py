@@ -71,20 +71,15 @@ class StreamBatch:
 def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
     """Inverse-CDF draws: for each row of ``probs`` (..., k) and uniform ``u`` (...), an index.
 
-    Indices with probability 0 are never drawn, even under rounding of the cumulative sum.
+    The index is the number of cumulative sums at most ``u`` times the total, capped at the last
+    index of positive probability, so indices with probability 0 are never drawn, even under
+    rounding of the cumulative sum.
     """
-    return inverse_cdf(np.cumsum(probs, axis=-1), last_positive(probs), u)
+    cdf = np.cumsum(probs, axis=-1)
+    index = (u[..., None] * cdf[..., -1:] >= cdf).sum(axis=-1)
+    return np.minimum(index, last_positive(probs))
 
 
 def last_positive(probs: NDArray[np.float64]) -> NDArray[np.intp]:
     """The last index of positive probability of every row of ``probs`` (..., k)."""
     return probs.shape[-1] - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
-
-
-def inverse_cdf(
-    cdf: NDArray[np.float64], last: NDArray[np.intp], u: NDArray[np.float64]
-) -> NDArray[np.intp]:
-    """:func:`categorical` from the cumulative sums ``cdf`` and :func:`last_positive` ``last`` of
-    its probabilities (precomputed where the probabilities are fixed)."""
-    idx = (u[..., None] * cdf[..., -1:] >= cdf).sum(axis=-1)
-    return np.minimum(idx, last)
