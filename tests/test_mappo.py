@@ -14,7 +14,7 @@ from tianshou.data import Collector, VectorReplayBuffer
 from tianshou.utils.torch_utils import policy_within_training_step
 
 from baselines import presets
-from baselines.mappo.agent import build_agent
+from baselines.mappo.agent import build_agent, ppo_hyperparameters
 from baselines.mappo.commitment import CommitmentPolicy, ObservationKeys
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.vector_env import TianshouVectorEnv
@@ -126,13 +126,7 @@ def test_update_is_tianshou_ppo_bit_for_bit():
         policy=copy.deepcopy(ours.policy),
         critic=copy.deepcopy(ours.critic),
         optim=AdamOptimizerFactory(lr=config.learning_rate, eps=1e-5),
-        eps_clip=config.clip,
-        vf_coef=config.vf_coef,
-        ent_coef=config.ent_coef,
-        max_grad_norm=config.max_grad_norm,
-        gae_lambda=config.gae_lambda,
-        gamma=config.gamma,
-        max_batchsize=config.rollout_steps,
+        **ppo_hyperparameters(config),
     )
     results = []
     for algorithm in (ours, reference):

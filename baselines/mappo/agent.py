@@ -106,14 +106,21 @@ def build_agent(
         optim=TorchOptimizerFactory(
             torch.optim.Adam, lr=config.learning_rate, eps=1e-5, foreach=True
         ),
-        eps_clip=config.clip,
-        vf_coef=config.vf_coef,
-        ent_coef=config.ent_coef,
-        max_grad_norm=config.max_grad_norm,
-        gae_lambda=config.gae_lambda,
-        gamma=config.gamma,
-        max_batchsize=config.rollout_steps,
+        **ppo_hyperparameters(config),
     )
+
+
+def ppo_hyperparameters(config: TrainConfig) -> dict[str, Any]:
+    """The PPO keywords of tianshou's :class:`~tianshou.algorithm.PPO` that ``config`` sets."""
+    return {
+        "eps_clip": config.clip,
+        "vf_coef": config.vf_coef,
+        "ent_coef": config.ent_coef,
+        "max_grad_norm": config.max_grad_norm,
+        "gae_lambda": config.gae_lambda,
+        "gamma": config.gamma,
+        "max_batchsize": config.rollout_steps,
+    }
 
 
 def policy_table(policy: ProbabilisticActorPolicy, vectors: NDArray[np.float32]) -> NDArray[Any]:
