@@ -138,9 +138,10 @@ class MSPM(StackelbergGame):
         self._fresh_observation = np.zeros(self.n_agents * (self.n_messages + 1) + self.n_items)
         self._ones_per_item = np.ones((self.n_items, 1))
         self._n_agents_float = np.array(float(self.n_agents))
-        #: ``type_values`` as (n_agents * n_type, n_items) rows and each agent's first row
-        self._agent_type_values = self.type_values.reshape(-1, self.n_items)
-        self._first_type_row = self._agents * self.type_values.shape[1]
+        #: the item values (n_agents, n_items) and the best welfare of every type profile, by
+        #: its row of ``types.profiles`` (start gathers them instead of computing them)
+        self._profile_values = self.type_values[self._agents, self.types.profiles]
+        self._profile_best_welfare = self._profile_values.max(axis=1).sum(axis=1)
         #: the totals column the leader is paid (minus the baseline column)
         self._leader_column = self.n_agents + (1 if self.objective == "revenue" else 0)
         self._visit_bits = 2 ** np.arange(self.n_agents)
@@ -199,15 +200,15 @@ class MSPM(StackelbergGame):
 
     def start(self, plays, rows, types, messages) -> None:
         at = row_selection(rows, len(plays.live))
-        values = self._agent_type_values.take(self._first_type_row + types, axis=0)
-        plays.values[at] = values
+        profile = types.dot(self.types.profile_weights)
+        plays.values[at] = self._profile_values.take(profile, axis=0)
         plays.observation[at] = self._fresh_observation
         plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
             messages, axis=0
         ).reshape(len(rows), -1)
         plays.totals[at] = _ZERO
         if self.objective == "welfare_loss":
-            plays.baseline[at] = values.max(axis=1).sum(axis=1)
+            plays.baseline[at] = self._profile_best_welfare.take(profile)
         plays.agents_left[at] = self._n_agents_float
         plays.for_sale[at] = _ONE
         plays.live[at] = _ONE
@@ -222,11 +223,9 @@ class MSPM(StackelbergGame):
         visit = self._agent_one_hot.take(agent, axis=0) * live
         prices = action[:, n:]
         buys = np.heaviside(values - prices, _ONE) * plays.for_sale  # value >= price, for sale
-        gain = np.add.reduce(buys * values, axis=1)
-        paid = np.add.reduce(buys * prices, axis=1)
-        plays.totals = plays.totals + np.concatenate(
-            [visit * (gain - paid)[:, None], gain[:, None], paid[:, None]], axis=1
-        )
+        gain = np.add.reduce(buys * values, axis=1, keepdims=True)  # columns, as totals' parts
+        paid = np.add.reduce(buys * prices, axis=1, keepdims=True)
+        plays.totals = plays.totals + np.concatenate([visit * (gain - paid), gain, paid], axis=1)
         visited += visit
         plays.sold += buys
         for_sale = plays.for_sale - buys

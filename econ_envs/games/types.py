@@ -41,6 +41,8 @@ class TypeDistribution:
         self.profiles: NDArray[np.intp] = np.stack([g.ravel() for g in grids], axis=1)
         #: probability of each row of :attr:`profiles`
         self.profile_probs: NDArray[np.float64] = self.joint.ravel()
+        #: the row of :attr:`profiles` of type profiles ``t`` (..., n) is ``t @ profile_weights``
+        self.profile_weights: NDArray[np.intp] = np.cumprod((1, *self.n_types[:0:-1]))[::-1]
         self._cdf = np.cumsum(self.profile_probs)
         self._total = np.array(self._cdf[-1])
         self._last_positive = last_positive(self.profile_probs)
