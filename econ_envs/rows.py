@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -11,3 +13,12 @@ def row_selection(rows: NDArray[np.intp], batch: int) -> NDArray[np.intp] | slic
     slice ``[:]`` when they are every row. Numpy applies a slice several times faster than an
     index array, and at batch 1 (the single env) every non-empty selection is the whole batch."""
     return slice(None) if len(rows) == batch else rows
+
+
+def gather(array: NDArray[Any], rows: NDArray[np.intp]) -> NDArray[Any]:
+    """``array``'s increasing ``rows`` (first axis), to read at once: ``array`` itself when they
+    are all of its rows, which saves a copy that costs more than the arithmetic at batch 1.
+
+    The result may be ``array``: never write to it, nor read it after writing to ``array``.
+    """
+    return array if len(rows) == len(array) else array.take(rows, axis=0)

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
 from econ_envs.random import StreamBatch
-from econ_envs.rows import row_selection
+from econ_envs.rows import gather, row_selection
 from econ_envs.validation import check_positive_int
 
 RESPONSE, REWARD = 0, 1
@@ -207,7 +207,7 @@ class StackelbergEpisodes:
         k, count, layout = len(rows), self.plays_per_iteration, self._layout
         offset = self._play_columns.start
         state = np.empty((k, count, self._state_by_slot.shape[1]), np.float32)
-        played = self.iteration.take(rows)[:, None] * count + np.arange(count)
+        played = gather(self.iteration, rows)[:, None] * count + np.arange(count)
         state[:, :, layout.progress - offset] = played / self._response_plays
         state[:, :, _shift(layout.types, offset)] = self._one_hot(self._type_one_hot, types)[
             :, None
@@ -221,25 +221,25 @@ class StackelbergEpisodes:
     def _end_response_plays(self, rows: NDArray[np.intp], utilities: NDArray[np.float64]) -> None:
         """Store the follower ``utilities`` (k, n) of the response plays that ended in ``rows``;
         update the dynamics of the rows whose iteration is complete and start the next one."""
-        slot = self.slot.take(rows)
+        slot = gather(self.slot, rows)
         self._utilities_by_slot[slot] = utilities
         slot = slot + _ONE
         self.slot[row_selection(rows, self.batch)] = slot
-        complete = _select(rows, slot == self._end_slot.take(rows))
+        complete = _select(rows, slot == gather(self._end_slot, rows))
         if not complete.size:
             return
         self.dynamics.update(
             complete,
-            self.iteration_types.take(complete, axis=0),
-            self.iteration_plays.take(complete, axis=0),
-            self.iteration_utilities.take(complete, axis=0),
+            gather(self.iteration_types, complete),
+            gather(self.iteration_plays, complete),
+            gather(self.iteration_utilities, complete),
         )
         at = row_selection(complete, self.batch)
-        self.iteration[at] = self.iteration.take(complete) + 1
-        self.slot[at] = self._first_slot.take(complete)
+        self.iteration[at] = gather(self.iteration, complete) + 1
+        self.slot[at] = gather(self._first_slot, complete)
         self._write_strategies(complete)
         over, going_on = _partition(
-            complete, self.iteration.take(complete) == self.response_iterations
+            complete, gather(self.iteration, complete) == self.response_iterations
         )
         if over.size:
             self._enter_reward_phase(over)
@@ -257,7 +257,7 @@ class StackelbergEpisodes:
 
     def _end_reward_plays(self, rows: NDArray[np.intp]) -> NDArray[np.intp]:
         """Count the ended reward plays of ``rows``; return the rows whose episode is over."""
-        play = self.reward_play.take(rows) + 1
+        play = gather(self.reward_play, rows) + 1
         self.reward_play[row_selection(rows, self.batch)] = play
         return _select(rows, play == self.reward_plays)
 
@@ -271,9 +271,9 @@ class StackelbergEpisodes:
     def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
         """Start the next play of the current iteration, with the privileged state that
         :meth:`_propose` laid out for its slot."""
-        slot = self.slot.take(rows)
+        slot = gather(self.slot, rows)
         messages = self._messages_by_slot.take(slot, axis=0)
-        self.game.start(self.plays, rows, self.iteration_types.take(rows, axis=0), messages)
+        self.game.start(self.plays, rows, gather(self.iteration_types, rows), messages)
         at = row_selection(rows, self.batch)
         self.state[at, self._play_columns] = self._state_by_slot.take(slot, axis=0)
 
@@ -283,7 +283,7 @@ class StackelbergEpisodes:
         messages = self.final_strategies[rows[:, None], self._followers, types]
         self.game.start(self.plays, rows, types, messages)
         at, layout = row_selection(rows, self.batch), self._layout
-        self.state[at, layout.progress] = self.reward_play.take(rows) / self.reward_plays
+        self.state[at, layout.progress] = gather(self.reward_play, rows) / self.reward_plays
         self.state[at, layout.types] = self._one_hot(self._type_one_hot, types)
         self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
 

@@ -19,7 +19,7 @@ from econ_envs.followers.base import FollowerDynamics, UnilateralDeviations
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
 from econ_envs.random import categorical
-from econ_envs.rows import row_selection
+from econ_envs.rows import gather, row_selection
 from econ_envs.validation import check_choice
 
 FINAL_RULES = ("argmax", "sample")
@@ -105,7 +105,7 @@ class FullInformationLearner(FollowerDynamics):
     def propose(self, rows, rng):
         u = rng.uniform(rows, 1 + self.n)
         types = self.types.sample(u[:, 0])
-        learners = self._first_learner.take(rows, axis=0) + types
+        learners = gather(self._first_learner, rows) + types
         at = row_selection(rows, self.batch)
         self._learners[at] = learners
         base = categorical(self.by_learner(self.policy).take(learners, axis=0), u[:, 1:])
@@ -115,9 +115,9 @@ class FullInformationLearner(FollowerDynamics):
     def update(self, rows, types, plays, utilities):
         deviation = self.deviations.deviation_utilities(utilities)  # (k, n, max_messages)
         # each follower's utility for its base message: a flat gather from every row
-        base = self.base.take(rows, axis=0) + self._first_deviation[: len(rows)]
+        base = gather(self.base, rows) + self._first_deviation[: len(rows)]
         played = deviation.reshape(-1).take(base)[:, :, None]
-        learners = Learners(self._learners.take(rows, axis=0), types)
+        learners = Learners(gather(self._learners, rows), types)
         gains = self.by_learner(self.gains)
         gains[learners.index] = gains.take(learners.index, axis=0) + (deviation - played)
         counts = self.counts.reshape(-1)

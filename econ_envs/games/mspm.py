@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
 from econ_envs.games.types import TypeDistribution
-from econ_envs.rows import row_selection
+from econ_envs.rows import gather, row_selection
 from econ_envs.validation import check_choice, check_finite, check_positive_int
 
 OBJECTIVES = ("welfare_loss", "welfare", "revenue")
@@ -252,7 +252,7 @@ class MSPM(StackelbergGame):
     def utilities(self, plays, rows):
         n = self.n_agents
         totals = plays.totals.take(rows, axis=0)
-        return totals[:, self._leader_column] - plays.baseline.take(rows), totals[:, :n]
+        return totals[:, self._leader_column] - gather(plays.baseline, rows), totals[:, :n]
 
     def observation_vectors(self) -> NDArray[np.float32]:
         rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]
