@@ -75,11 +75,11 @@ def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[n
     index of positive probability, so indices with probability 0 are never drawn, even under
     rounding of the cumulative sum.
     """
-    cdf = np.cumsum(probs, axis=-1)
-    index = (u[..., None] * cdf[..., -1:] >= cdf).sum(axis=-1)
+    cdf = probs.cumsum(axis=-1)
+    index = np.add.reduce(u[..., None] * cdf[..., -1:] >= cdf, axis=-1)
     return np.minimum(index, last_positive(probs))
 
 
 def last_positive(probs: NDArray[np.float64]) -> NDArray[np.intp]:
     """The last index of positive probability of every row of ``probs`` (..., k)."""
-    return probs.shape[-1] - 1 - np.argmax(probs[..., ::-1] > 0, axis=-1)
+    return probs.shape[-1] - 1 - (probs[..., ::-1] > 0).argmax(axis=-1)

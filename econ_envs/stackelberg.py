@@ -306,12 +306,9 @@ def _shift(columns: slice, offset: int) -> slice:
 
 
 def _select(rows: NDArray[np.intp], mask: NDArray[np.bool_]) -> NDArray[np.intp]:
-    """``rows[mask]``, without an indexing pass when ``mask`` is all true or all false (the
-    usual case; at batch 1 always)."""
-    count = np.count_nonzero(mask)
-    if count == len(rows):
-        return rows
-    return rows[:0] if count == 0 else rows[mask]
+    """``rows[mask]``, without a copy when ``mask`` is all true (the usual case)."""
+    chosen = mask.nonzero()[0]
+    return rows if len(chosen) == len(rows) else rows.take(chosen)
 
 
 def _partition(

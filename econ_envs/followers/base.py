@@ -102,7 +102,7 @@ class UnilateralDeviations:
 
     def plays(self, base: NDArray[np.intp]) -> NDArray[np.intp]:
         """Plays (k, count, n) around base message profiles (k, n)."""
-        plays = np.repeat(base[:, None, :], self.count, axis=1)
+        plays = base[:, None, :].repeat(self.count, axis=1)
         plays[:, self._plays, self.follower] = self.message
         return plays
 
@@ -114,5 +114,5 @@ class UnilateralDeviations:
 
 def masked_softmax(log_weights: NDArray[np.float64]) -> NDArray[np.float64]:
     """Softmax over the last axis; ``-inf`` entries get probability 0."""
-    shifted = np.exp(log_weights - log_weights.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
+    shifted = np.exp(log_weights - np.maximum.reduce(log_weights, axis=-1, keepdims=True))
+    return shifted / np.add.reduce(shifted, axis=-1, keepdims=True)

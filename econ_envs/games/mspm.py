@@ -51,10 +51,8 @@ class MSPMPlays:
     """
 
     def __init__(self, batch: int, n: int, m: int, n_messages: int):
-        self.values: NDArray[np.float64] = np.zeros((batch, n, m))  # each agent's item values
-        #: ``values`` as (batch * n, m) rows and the first row of every play in it
-        self.agent_values = self.values.reshape(batch * n, m)
-        self.first_agent_row: NDArray[np.intp] = np.arange(batch) * n
+        #: the type profile's first row in the game's per-agent tables (profile * n_agents)
+        self.profile_row: NDArray[np.intp] = np.zeros(batch, np.intp)
         flags = n * n_messages  # where the visited and sold flags start
         self.observation: NDArray[np.float64] = np.zeros((batch, flags + n + m))
         #: each agent's one-hot message (a view of the observation)
@@ -63,8 +61,6 @@ class MSPMPlays:
         self.sold = self.observation[:, flags + n :]
         #: follower utilities, welfare, revenue
         self.totals: NDArray[np.float64] = np.zeros((batch, n + 2))
-        #: what the leader's utility is measured from: the best welfare for the welfare loss
-        self.baseline: NDArray[np.float64] = np.zeros(batch)
         self.agents_left: NDArray[np.float64] = np.zeros((batch, 1))  # a column, like ``live``
         #: 1 per item still for sale (unsold, in a live play)
         self.for_sale: NDArray[np.float64] = np.zeros((batch, m))
@@ -138,10 +134,16 @@ class MSPM(StackelbergGame):
         self._fresh_observation = np.zeros(self.n_agents * (self.n_messages + 1) + self.n_items)
         self._ones_per_item = np.ones((self.n_items, 1))
         self._n_agents_float = np.array(float(self.n_agents))
-        #: the item values (n_agents, n_items) and the best welfare of every type profile, by
-        #: its row of ``types.profiles`` (start gathers them instead of computing them)
-        self._profile_values = self.type_values[self._agents, self.types.profiles]
-        self._profile_best_welfare = self._profile_values.max(axis=1).sum(axis=1)
+        #: per type profile (the rows of ``types.profiles``), one row per agent: its item values
+        #: and what the leader's utility is measured from (the profile's best welfare for the
+        #: welfare loss, else 0); a play keeps only its profile's first row
+        profile_values = self.type_values[self._agents, self.types.profiles]
+        self._agent_values = profile_values.reshape(-1, self.n_items)
+        baseline = profile_values.max(axis=1).sum(axis=1)
+        if self.objective != "welfare_loss":
+            baseline = np.zeros_like(baseline)
+        self._agent_baseline = baseline.repeat(self.n_agents)
+        self._profile_row_weights = self.types.profile_weights * self.n_agents
         #: the totals column the leader is paid (minus the baseline column)
         self._leader_column = self.n_agents + (1 if self.objective == "revenue" else 0)
         self._visit_bits = 2 ** np.arange(self.n_agents)
@@ -200,15 +202,12 @@ class MSPM(StackelbergGame):
 
     def start(self, plays, rows, types, messages) -> None:
         at = row_selection(rows, len(plays.live))
-        profile = types.dot(self.types.profile_weights)
-        plays.values[at] = self._profile_values.take(profile, axis=0)
+        plays.profile_row[at] = types.dot(self._profile_row_weights)
         plays.observation[at] = self._fresh_observation
         plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
             messages, axis=0
         ).reshape(len(rows), -1)
         plays.totals[at] = _ZERO
-        if self.objective == "welfare_loss":
-            plays.baseline[at] = self._profile_best_welfare.take(profile)
         plays.agents_left[at] = self._n_agents_float
         plays.for_sale[at] = _ONE
         plays.live[at] = _ONE
@@ -219,7 +218,7 @@ class MSPM(StackelbergGame):
         visited, live = plays.visited, plays.live
         # visited agents score below -1, unvisited ones in [0, 1]: the argmax is unvisited
         agent = (action[:, :n] - visited - visited).argmax(axis=1)
-        values = plays.agent_values.take(plays.first_agent_row + agent, axis=0)
+        values = self._agent_values.take(plays.profile_row + agent, axis=0)
         visit = self._agent_one_hot.take(agent, axis=0) * live
         prices = action[:, n:]
         buys = np.heaviside(values - prices, _ONE) * plays.for_sale  # value >= price, for sale
@@ -252,7 +251,8 @@ class MSPM(StackelbergGame):
     def utilities(self, plays, rows):
         n = self.n_agents
         totals = plays.totals.take(rows, axis=0)
-        return totals[:, self._leader_column] - gather(plays.baseline, rows), totals[:, :n]
+        baseline = self._agent_baseline.take(gather(plays.profile_row, rows))
+        return totals[:, self._leader_column] - baseline, totals[:, :n]
 
     def observation_vectors(self) -> NDArray[np.float32]:
         rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]

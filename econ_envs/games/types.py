@@ -55,7 +55,7 @@ class TypeDistribution:
     def sample(self, u: NDArray[np.float64]) -> NDArray[np.intp]:
         """Type profiles (k, n) from uniforms ``u`` of shape (k,): the inverse-CDF draw of
         :func:`econ_envs.random.categorical`, by binary search in the fixed CDF."""
-        index = np.searchsorted(self._cdf, u * self._total, side="right")
+        index = self._cdf.searchsorted(u * self._total, side="right")
         return self.profiles.take(np.minimum(index, self._last_positive), axis=0)
 
     def marginal(self, follower: int) -> NDArray[np.float64]:
