@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
 from econ_envs.random import StreamBatch
-from econ_envs.rows import gather, row_selection
+from econ_envs.rows import gather, put_rows, row_selection
 from econ_envs.validation import check_positive_int
 
 RESPONSE, REWARD = 0, 1
@@ -106,7 +106,6 @@ class StackelbergEpisodes:
         # identities whose rows are one-hot vectors (gathering rows is cheaper than comparing)
         self._type_one_hot = np.eye(self.max_types, dtype=np.float32)
         self._message_one_hot = np.eye(self.max_messages, dtype=np.float32)
-        self._play_one_hot = np.eye(self.plays_per_iteration, dtype=np.float32)
         # the iteration's plays, one per *slot* (episode row * plays_per_iteration + play)
         plays = self.plays_per_iteration
         self._first_slot = np.arange(batch) * plays
@@ -114,10 +113,17 @@ class StackelbergEpisodes:
         self._messages_by_slot = self.iteration_plays.reshape(-1, self.n)
         self._utilities_by_slot = self.iteration_utilities.reshape(-1, self.n)
         #: the privileged state of each slot from the progress column to the counterfactual
-        #: one-hot (they are contiguous; one write starts a response play)
-        self._play_columns = slice(self._layout.progress, self._layout.counterfactual.stop)
-        width = self._play_columns.stop - self._play_columns.start
-        self._state_by_slot = np.zeros((batch * plays, width), np.float32)
+        #: one-hot (they are contiguous; one write starts a response play), as (batch, plays,
+        #: width) and as one row per slot; the counterfactual one-hots never change
+        layout = self._layout
+        self._play_columns = slice(layout.progress, layout.counterfactual.stop)
+        offset, width = layout.progress, layout.counterfactual.stop - layout.progress
+        self._slot_states = np.zeros((batch, plays, width), np.float32)
+        self._slot_states[:, :, _shift(layout.counterfactual, offset)] = np.eye(plays)
+        self._state_by_slot = self._slot_states.reshape(batch * plays, -1)
+        self._slot_types = _shift(layout.types, offset)
+        self._slot_messages = _shift(layout.messages, offset)
+        self._play_numbers = np.arange(plays)
 
     @property
     def play(self) -> NDArray[np.intp]:
@@ -199,30 +205,24 @@ class StackelbergEpisodes:
 
     def _propose(self, rows: NDArray[np.intp]) -> None:
         """Ask the dynamics for the next iteration of ``rows`` and lay out the privileged state
-        of each of its plays (progress, types, messages, counterfactual play)."""
+        of each of its plays (progress, types, messages; the counterfactual is fixed)."""
         types, plays = self.dynamics.propose(rows, self.rng)
         at = row_selection(rows, self.batch)
         self.iteration_types[at] = types
         self.iteration_plays[at] = plays
-        k, count, layout = len(rows), self.plays_per_iteration, self._layout
-        offset = self._play_columns.start
-        state = np.empty((k, count, self._state_by_slot.shape[1]), np.float32)
-        played = gather(self.iteration, rows)[:, None] * count + np.arange(count)
-        state[:, :, layout.progress - offset] = played / self._response_plays
-        state[:, :, _shift(layout.types, offset)] = self._one_hot(self._type_one_hot, types)[
-            :, None
-        ]
-        state[:, :, _shift(layout.messages, offset)] = self._message_one_hot.take(
-            plays, axis=0
-        ).reshape(k, count, -1)
-        state[:, :, _shift(layout.counterfactual, offset)] = self._play_one_hot
-        self._state_by_slot.reshape(self.batch, count, -1)[at] = state
+        count, blocks = self.plays_per_iteration, self._slot_states
+        played = gather(self.iteration, rows)[:, None] * count + self._play_numbers
+        blocks[at, :, 0] = played / self._response_plays  # the progress column
+        blocks[at, :, self._slot_types] = self._one_hot(self._type_one_hot, types)[:, None]
+        blocks[at, :, self._slot_messages] = self._message_one_hot.take(plays, axis=0).reshape(
+            len(rows), count, -1
+        )
 
     def _end_response_plays(self, rows: NDArray[np.intp], utilities: NDArray[np.float64]) -> None:
         """Store the follower ``utilities`` (k, n) of the response plays that ended in ``rows``;
         update the dynamics of the rows whose iteration is complete and start the next one."""
         slot = gather(self.slot, rows)
-        self._utilities_by_slot[slot] = utilities
+        put_rows(self._utilities_by_slot, slot, utilities)
         slot = slot + _ONE
         self.slot[row_selection(rows, self.batch)] = slot
         complete = _select(rows, slot == gather(self._end_slot, rows))
