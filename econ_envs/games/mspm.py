@@ -46,21 +46,26 @@ class MSPMPlays:
 
     Laid out for few numpy calls per step, the cost that dominates at small batch sizes: the
     leader's observation is kept as state (one-hot messages, then the visited and sold flags as
-    0/1 floats), so observing is one cast; every float is float64 (numpy buffers and casts
-    operands of mixed dtypes); the running totals are one array, replaced by one addition.
+    0/1 floats), so observing is one cast, and the running totals follow it in the same array,
+    so one addition records a step and one write clears a play; every float is float64 (numpy
+    buffers and casts operands of mixed dtypes).
     """
 
     def __init__(self, batch: int, n: int, m: int, n_messages: int):
         #: the type profile's first row in the game's per-agent tables (profile * n_agents)
         self.profile_row: NDArray[np.intp] = np.zeros(batch, np.intp)
         flags = n * n_messages  # where the visited and sold flags start
-        self.observation: NDArray[np.float64] = np.zeros((batch, flags + n + m))
+        totals = flags + n + m  # where the totals start
+        #: the observation, then the totals: follower utilities, welfare, revenue
+        self.board: NDArray[np.float64] = np.zeros((batch, totals + n + 2))
+        self.observation = self.board[:, :totals]
         #: each agent's one-hot message (a view of the observation)
         self.messages = self.observation[:, :flags].reshape(batch, n, n_messages)
-        self.visited = self.observation[:, flags : flags + n]
-        self.sold = self.observation[:, flags + n :]
-        #: follower utilities, welfare, revenue
-        self.totals: NDArray[np.float64] = np.zeros((batch, n + 2))
+        self.visited = self.board[:, flags : flags + n]
+        self.sold = self.board[:, flags + n : totals]
+        self.totals = self.board[:, totals:]
+        #: what one step adds to: the visited and sold flags and the totals
+        self.tallies = self.board[:, flags:]
         self.agents_left: NDArray[np.float64] = np.zeros((batch, 1))  # a column, like ``live``
         #: 1 per item still for sale (unsold, in a live play)
         self.for_sale: NDArray[np.float64] = np.zeros((batch, m))
@@ -131,7 +136,7 @@ class MSPM(StackelbergGame):
         self._agent_one_hot = np.eye(self.n_agents)
         #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
         self._message_one_hot = np.eye(self.n_messages)
-        self._fresh_observation = np.zeros(self.n_agents * (self.n_messages + 1) + self.n_items)
+        self._fresh_board = np.zeros(self.n_agents * (self.n_messages + 2) + self.n_items + 2)
         self._ones_per_item = np.ones((self.n_items, 1))
         self._n_agents_float = np.array(float(self.n_agents))
         #: per type profile (the rows of ``types.profiles``), one row per agent: its item values
@@ -203,11 +208,10 @@ class MSPM(StackelbergGame):
     def start(self, plays, rows, types, messages) -> None:
         at = row_selection(rows, len(plays.live))
         plays.profile_row[at] = types.dot(self._profile_row_weights)
-        plays.observation[at] = self._fresh_observation
+        plays.board[at] = self._fresh_board
         plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
             messages, axis=0
         ).reshape(len(rows), -1)
-        plays.totals[at] = _ZERO
         plays.agents_left[at] = self._n_agents_float
         plays.for_sale[at] = _ONE
         plays.live[at] = _ONE
@@ -224,9 +228,7 @@ class MSPM(StackelbergGame):
         buys = np.heaviside(values - prices, _ONE) * plays.for_sale  # value >= price, for sale
         gain = np.add.reduce(buys * values, axis=1, keepdims=True)  # columns, as totals' parts
         paid = np.add.reduce(buys * prices, axis=1, keepdims=True)
-        plays.totals = plays.totals + np.concatenate([visit * (gain - paid), gain, paid], axis=1)
-        visited += visit
-        plays.sold += buys
+        plays.tallies += np.concatenate([visit, buys, visit * (gain - paid), gain, paid], axis=1)
         for_sale = plays.for_sale - buys
         plays.agents_left = plays.agents_left - live
         # agents left x items left (counted by a dot product: exact in any summation order)
