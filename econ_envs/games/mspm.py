@@ -209,9 +209,7 @@ class MSPM(StackelbergGame):
         at = row_selection(rows, len(plays.live))
         plays.profile_row[at] = types.dot(self._profile_row_weights)
         plays.board[at] = self._fresh_board
-        plays.observation[at, : self.n_agents * self.n_messages] = self._message_one_hot.take(
-            messages, axis=0
-        ).reshape(len(rows), -1)
+        plays.messages[at] = self._message_one_hot.take(messages, axis=0)
         plays.agents_left[at] = self._n_agents_float
         plays.for_sale[at] = _ONE
         plays.live[at] = _ONE
