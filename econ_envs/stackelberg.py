@@ -27,6 +27,7 @@ from econ_envs.validation import check_positive_int
 
 RESPONSE, REWARD = 0, 1
 _ONE = np.array(1, np.intp)  # a 0-d array: numpy adds it faster than a Python int
+_NO_ROWS = np.zeros(0, np.intp)
 PHASE_NAMES = np.array(["response", "reward"])
 
 
@@ -198,9 +199,9 @@ class StackelbergEpisodes:
         """``rows`` in the reward phase and ``rows`` in the response phase; no array work when
         every episode is in the same phase (at batch 1 always)."""
         if self._rewarded == 0:
-            return rows[:0], rows
+            return _NO_ROWS, rows
         if self._rewarded == self.batch:
-            return rows, rows[:0]
+            return rows, _NO_ROWS
         return _partition(rows, self.phase.take(rows) == REWARD)
 
     def _propose(self, rows: NDArray[np.intp]) -> None:

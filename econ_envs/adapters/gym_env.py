@@ -76,20 +76,20 @@ class StackelbergEnv(gym.Env[Any, Any]):
         result = self.episodes.step(np.asarray(action)[None])
         episodes = self.episodes
         info: dict[str, Any] = {
-            "phase": _PHASES[result.phase[0]],
+            "phase": _PHASES[result.phase.item(0)],
             "state": episodes.state[0].copy(),
         }
-        if result.play_ended[0]:
-            info["leader_utility"] = float(result.leader_utility[0])
+        if result.play_ended.item(0):
+            info["leader_utility"] = result.leader_utility.item(0)
             info["follower_utilities"] = result.follower_utilities[0].copy()
-        terminated = bool(result.terminated[0])
+        terminated = result.terminated.item(0)
         if terminated:
             self._terminated = True
             info["follower_strategies"] = episodes.final_strategies[0].copy()
-            info["equilibrium_regret"] = float(episodes.regret[0])
+            info["equilibrium_regret"] = episodes.regret.item(0)
             if self.game.spec.optimal_value is not None:
                 info["optimal_value"] = self.game.spec.optimal_value
-        return self._observation(), float(result.reward[0]), terminated, False, info
+        return self._observation(), result.reward.item(0), terminated, False, info
 
     def _observation(self) -> Any:
         observation = self.episodes.observe()[0]

@@ -97,8 +97,9 @@ class UnilateralDeviations:
         slot = np.minimum(np.arange(max_m), np.array(n_messages)[:, None] - 1)
         #: (n, max_messages): which play holds follower i's deviation to message a
         self.play_of = offsets[:, None] + slot
+        #: where follower i's utility for message a lies in one row's utilities seen flat
+        self._utility_of = self.play_of * len(n_messages) + np.arange(len(n_messages))[:, None]
         self._plays = np.arange(self.count)
-        self._followers = np.arange(len(n_messages))[:, None]
 
     def plays(self, base: NDArray[np.intp]) -> NDArray[np.intp]:
         """Plays (k, count, n) around base message profiles (k, n)."""
@@ -109,7 +110,7 @@ class UnilateralDeviations:
     def deviation_utilities(self, utilities: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each follower's utility for each of its messages: (k, n, max_messages) from the
         utilities (k, count, n) of :meth:`plays` (padding slots repeat the last message)."""
-        return utilities[:, self.play_of, self._followers]
+        return utilities.reshape(len(utilities), -1).take(self._utility_of, axis=1)
 
 
 def masked_softmax(log_weights: NDArray[np.float64]) -> NDArray[np.float64]:
