@@ -76,10 +76,11 @@ def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[n
     rounding of the cumulative sum.
     """
     cdf = probs.cumsum(axis=-1)
-    index = np.add.reduce(u[..., None] * cdf[..., -1:] >= cdf, axis=-1)
+    scaled = u * cdf[..., -1]  # u times the total
+    index = np.add.reduce(scaled[..., None] >= cdf, axis=-1)
     return np.minimum(index, last_positive(probs))
 
 
 def last_positive(probs: NDArray[np.float64]) -> NDArray[np.intp]:
     """The last index of positive probability of every row of ``probs`` (..., k)."""
-    return probs.shape[-1] - 1 - (probs[..., ::-1] > 0).argmax(axis=-1)
+    return (probs.shape[-1] - 1) - (probs[..., ::-1] > 0).argmax(axis=-1)

@@ -102,7 +102,9 @@ class StackelbergEpisodes:
             self.n, self.max_types, self.max_messages, self.plays_per_iteration
         )
         self.state = np.zeros((batch, self._layout.size), np.float32)
-        self._response_plays = max(1, self.response_iterations * self.plays_per_iteration)
+        # 0-d arrays: numpy applies them faster than Python ints
+        self._response_plays = np.array(max(1, self.response_iterations * self.plays_per_iteration))
+        self._plays_per_iteration = np.array(self.plays_per_iteration)
         self._followers = np.arange(self.n)
         # identities whose rows are one-hot vectors (gathering rows is cheaper than comparing)
         self._type_one_hot = np.eye(self.max_types, dtype=np.float32)
@@ -212,7 +214,8 @@ class StackelbergEpisodes:
         self.iteration_types[at] = types
         self.iteration_plays[at] = plays
         count, blocks = self.plays_per_iteration, self._slot_states
-        played = gather(self.iteration, rows)[:, None] * count + self._play_numbers
+        played = gather(self.iteration, rows)[:, None] * self._plays_per_iteration
+        played = played + self._play_numbers
         blocks[at, :, 0] = played / self._response_plays  # the progress column
         blocks[at, :, self._slot_types] = self._one_hot(self._type_one_hot, types)[:, None]
         blocks[at, :, self._slot_messages] = self._message_one_hot.take(plays, axis=0).reshape(

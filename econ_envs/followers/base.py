@@ -99,13 +99,14 @@ class UnilateralDeviations:
         self.play_of = offsets[:, None] + slot
         #: where follower i's utility for message a lies in one row's utilities seen flat
         self._utility_of = self.play_of * len(n_messages) + np.arange(len(n_messages))[:, None]
-        self._plays = np.arange(self.count)
+        #: (count, n): 0 where a play's deviating follower sits, else 1; and its message there
+        deviating = self.follower[:, None] == np.arange(len(n_messages))
+        self._kept = (~deviating).astype(np.intp)
+        self._deviation = np.where(deviating, self.message[:, None], 0)
 
     def plays(self, base: NDArray[np.intp]) -> NDArray[np.intp]:
         """Plays (k, count, n) around base message profiles (k, n)."""
-        plays = base[:, None, :].repeat(self.count, axis=1)
-        plays[:, self._plays, self.follower] = self.message
-        return plays
+        return base[:, None, :] * self._kept + self._deviation
 
     def deviation_utilities(self, utilities: NDArray[np.float64]) -> NDArray[np.float64]:
         """Each follower's utility for each of its messages: (k, n, max_messages) from the
