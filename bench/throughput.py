@@ -2,7 +2,8 @@
 B = 64, 1024, 4096) with a random policy, the memory of a 4096-wide MSPM vector env, and the
 time to evaluate one policy table exactly.
 
-Run: ``python bench/throughput.py [--seconds 2.0]``. Prints a table; asserts nothing.
+Run: ``python bench/throughput.py [--seconds 2.0] [--ids econ_envs/MSPM-v0 ...]``. Prints a
+table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -103,11 +104,18 @@ def main() -> None:
     parser.add_argument(
         "--seconds", type=float, default=2.0, help="time per measurement (best of 5 windows)"
     )
+    parser.add_argument(
+        "--ids", nargs="+", metavar="ID", help="Stackelberg env ids to measure (default: all)"
+    )
     args = parser.parse_args()
+    known = econ_envs.ids("stackelberg")
+    unknown = sorted(set(args.ids or ()) - set(known))
+    if unknown:
+        parser.error(f"--ids must be Stackelberg env ids {known}, got unknown {unknown}")
     header = f"{'env id':34} {'single':>10}" + "".join(f" {'B=' + str(b):>12}" for b in BATCHES)
     print("leader steps per second (random policy)")
     print(header + f" {'table eval':>11}")
-    for env_id in econ_envs.ids("stackelberg"):
+    for env_id in args.ids or known:
         row = f"{env_id:34} {single_rate(env_id, args.seconds):>10,.0f}"
         row += "".join(f" {vector_rate(env_id, b, args.seconds):>12,.0f}" for b in BATCHES)
         ms = table_eval_ms(env_id)
