@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.action_check import BatchActionCheck
-from econ_envs.games.types import TypeDistribution
+from econ_envs.games.types import TypeDistribution, radix_weights
 
 
 @dataclass(frozen=True)
@@ -138,5 +138,4 @@ def one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float32]:
 
 def mixed_radix(digits: NDArray[np.intp], bases: tuple[int, ...]) -> NDArray[np.intp]:
     """Integers from digits (..., d) in mixed radix ``bases``, first digit most significant."""
-    weights = np.cumprod((1, *bases[:0:-1]))[::-1]
-    return digits @ weights
+    return digits @ radix_weights(bases)

@@ -42,7 +42,7 @@ class TypeDistribution:
         #: probability of each row of :attr:`profiles`
         self.profile_probs: NDArray[np.float64] = self.joint.ravel()
         #: the row of :attr:`profiles` of type profiles ``t`` (..., n) is ``t @ profile_weights``
-        self.profile_weights: NDArray[np.intp] = np.cumprod((1, *self.n_types[:0:-1]))[::-1]
+        self.profile_weights: NDArray[np.intp] = radix_weights(self.n_types)
         self._cdf = np.cumsum(self.profile_probs)
         self._total = np.array(self._cdf[-1])
         self._last_positive = last_positive(self.profile_probs)
@@ -62,6 +62,11 @@ class TypeDistribution:
         """The marginal type distribution of one follower."""
         axes = tuple(a for a in range(self.n_followers) if a != follower)
         return self.joint.sum(axis=axes)
+
+
+def radix_weights(bases: Sequence[int]) -> NDArray[np.intp]:
+    """The place values of mixed-radix digits in ``bases``, first digit most significant."""
+    return np.cumprod((1, *bases[:0:-1]))[::-1]
 
 
 def _independent(
