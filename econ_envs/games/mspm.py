@@ -136,7 +136,7 @@ class MSPM(StackelbergGame):
         self._agent_one_hot = np.eye(self.n_agents)
         #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
         self._message_one_hot = np.eye(self.n_messages)
-        self._fresh_board = np.zeros(self.n_agents * (self.n_messages + 2) + self.n_items + 2)
+        self._fresh_board = np.zeros_like(self.new_plays(1).board[0])  # a cleared play
         self._ones_per_item = np.ones((self.n_items, 1))
         self._n_agents_float = np.array(float(self.n_agents))
         #: per type profile (the rows of ``types.profiles``), one row per agent: its item values
