@@ -20,6 +20,7 @@ from econ_envs.policy_table import (
     evaluate_table,
     evaluate_table_seeds,
     observation_vectors,
+    score_tables,
 )
 from econ_envs.registry import ENTRIES, EnvEntry, entry, ids, register_all
 
@@ -44,4 +45,5 @@ __all__ = [
     "make_game",
     "observation_vectors",
     "register_all",
+    "score_tables",
 ]

@@ -89,25 +89,72 @@ def check_table(game: StackelbergGame, actions: ArrayLike) -> NDArray[Any]:
 def outcome_tensor(game: StackelbergGame, actions: ArrayLike) -> OutcomeTensor:
     """Utilities of every (type profile, message profile) play under policy table ``actions``."""
     table = check_table(game, actions)
+    tensor = outcome_tensors(game, table[None])
+    return OutcomeTensor(tensor.leader[0], tensor.followers[0], tensor.types, tensor.n_messages)
+
+
+def outcome_tensors(game: StackelbergGame, tables: NDArray[Any]) -> OutcomeTensor:
+    """:func:`outcome_tensor` of a batch of checked tables (k, n_observations, *action_shape):
+    one batched run of the game, an outcome tensor with a leading axis of ``k``."""
     type_profiles = game.types.profiles
     message_profiles = all_message_profiles(game.spec.n_messages)
-    n_tp, n_mp = len(type_profiles), len(message_profiles)
-    types = np.repeat(type_profiles, n_mp, axis=0)
-    messages = np.tile(message_profiles, (n_tp, 1))
-    plays = game.new_plays(n_tp * n_mp)
-    game.start(plays, np.arange(n_tp * n_mp), types, messages)
+    k, n_tp, n_mp = len(tables), len(type_profiles), len(message_profiles)
+    per_table = n_tp * n_mp
+    types = np.tile(np.repeat(type_profiles, n_mp, axis=0), (k, 1))
+    messages = np.tile(message_profiles, (k * n_tp, 1))
+    owner = np.repeat(np.arange(k), per_table)  # the table that plays each row
+    plays = game.new_plays(k * per_table)
+    rows = np.arange(k * per_table)
+    game.start(plays, rows, types, messages)
     for _ in range(game.spec.horizon):
-        finished = game.step(plays, table[game.observation_index(plays)])
+        finished = game.step(plays, tables[owner, game.observation_index(plays)])
         if finished.all():
             break
-    leader, followers = game.utilities(plays, np.arange(n_tp * n_mp))
+    leader, followers = game.utilities(plays, rows)
     n = game.spec.n_followers
     return OutcomeTensor(
-        leader.reshape(n_tp, n_mp),
-        followers.reshape(n_tp, n_mp, n),
+        leader.reshape(k, n_tp, n_mp),
+        followers.reshape(k, n_tp, n_mp, n),
         game.types,
         game.spec.n_messages,
     )
+
+
+def score_tables(
+    game: StackelbergGame, tables: ArrayLike, strategies: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The exact leader value and follower equilibrium regret of ``k`` leader tables, each
+    against its own deterministic follower strategies, in one batched computation.
+
+    This is the check of the reference method's ``StopOnThresholdWrapper`` (does any follower
+    type gain by switching its message, against the leader's realized policy?), done exactly
+    and for many episodes at once.
+
+    Args:
+        game: the base game.
+        tables: (k, n_observations, *action_shape) policy tables.
+        strategies: (k, n, max_types) message of every follower type.
+
+    Returns:
+        ``(values, regrets)``, each (k,): the leader's expected utility over the type
+        distribution, and the largest interim gain of a deviating follower type (0 at a
+        Bayes–Nash equilibrium).
+    """
+    tables = np.asarray(tables)
+    strategies = np.asarray(strategies, dtype=np.intp)
+    if tables.ndim < 2 or tables.shape[1] != game.spec.n_observations:
+        raise ValueError(
+            f"tables must have shape (k, {game.spec.n_observations}, ...), got {tables.shape}"
+        )
+    n, max_types = game.spec.n_followers, max(game.spec.n_types)
+    if strategies.shape != (len(tables), n, max_types):
+        raise ValueError(
+            f"strategies must have shape ({len(tables)}, {n}, {max_types}), "
+            f"got {strategies.shape}"
+        )
+    checked = game.check_action(tables.reshape(-1, *tables.shape[2:])).reshape(tables.shape)
+    tensor = outcome_tensors(game, checked)
+    return leader_value(tensor, strategies), equilibrium_regret(tensor, strategies)
 
 
 def evaluate_table(

@@ -3,7 +3,7 @@
 MAPPO here is PPO with a centralized critic: the critic reads the privileged state with the
 observation while the actor reads the observation only (tianshou's multi-agent path needs
 identical agent spaces, so the leader is the only learning agent and the followers are part of
-the env). ``basic_pomdp=True`` is the ablation that trains on reward-phase transitions only.
+the env).
 """
 
 from __future__ import annotations
@@ -18,18 +18,12 @@ from tianshou.algorithm import PPO
 from tianshou.algorithm.algorithm_base import Algorithm
 from tianshou.algorithm.modelfree.reinforce import ProbabilisticActorPolicy
 from tianshou.algorithm.optim import TorchOptimizerFactory
-from tianshou.data import Batch, ReplayBuffer
+from tianshou.data import Batch
+from tianshou.utils.torch_utils import policy_within_training_step
 from torch import nn
 
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.networks import Actor, Critic, distribution
-
-#: index of the phase flag (1 = reward phase) in the privileged state
-PHASE_FLAG = 0
-
-
-#: the entries of a preprocessed rollout that tianshou's PPO update reads
-UPDATE_KEYS = ("obs", "info", "act", "v_s", "returns", "adv", "logp_old")
 
 
 class ForeachOptimizer(Algorithm.Optimizer):
@@ -51,31 +45,31 @@ class ForeachOptimizer(Algorithm.Optimizer):
 
 
 class StackelbergPPO(PPO):
-    """Tianshou PPO that can drop response-phase transitions (the basic-POMDP ablation).
+    """Tianshou PPO, updated from a rollout whose advantages were computed outside tianshou's
+    buffer (:mod:`baselines.mappo.advantages`, over the whole batch at once).
 
-    The preprocessed rollout keeps only the entries the update reads (:data:`UPDATE_KEYS`), so
-    that each minibatch copies those and not the next observations, flags and collection
-    policy state the buffer also holds.
-
-    Args:
-        basic_pomdp: train on reward-phase transitions only; advantages are still computed
-            over whole episodes first.
-        **kwargs: tianshou's :class:`~tianshou.algorithm.PPO` arguments.
+    The update itself is tianshou's: its clipped surrogate and value losses, its action
+    distributions and minibatch split, and its optimizer step (here with ``foreach`` gradient
+    clipping, :class:`ForeachOptimizer`).
     """
 
     Optimizer = ForeachOptimizer
 
-    def __init__(self, *, basic_pomdp: bool = False, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.basic_pomdp = basic_pomdp
-
-    def _preprocess_batch(self, batch: Batch, buffer: ReplayBuffer, indices: NDArray[np.intp]):
-        batch = super()._preprocess_batch(batch, buffer, indices)
-        batch = Batch({key: batch[key] for key in UPDATE_KEYS})
-        if not self.basic_pomdp:
-            return batch
-        paid = np.asarray(batch.obs.state)[:, PHASE_FLAG] > 0.5
-        return batch[np.flatnonzero(paid)] if paid.any() else batch
+    def learn(self, batch: Batch, batch_size: int, repeat: int) -> Any:
+        """PPO update from ``batch`` (keys ``obs``, ``act``, ``v_s``, ``returns``, ``adv``;
+        advantages not yet normalized): adds the old log-probabilities under the current policy
+        (as tianshou's ``_preprocess_batch`` does) and runs tianshou's ``_update_with_batch``.
+        Returns its training statistics."""
+        batch.act = torch.as_tensor(batch.act)
+        batch.info = Batch()  # the policy's forward reads it
+        with torch.no_grad():
+            logp_old = [
+                self.policy(minibatch).dist.log_prob(minibatch.act)
+                for minibatch in batch.split(self.max_batchsize, shuffle=False, merge_last=True)
+            ]
+        batch.logp_old = torch.cat(logp_old).flatten()
+        with policy_within_training_step(self.policy):
+            return self._update_with_batch(batch, batch_size, repeat)
 
 
 def build_agent(
@@ -99,7 +93,6 @@ def build_agent(
         action_bound_method="clip" if box else None,
     )
     return StackelbergPPO(
-        basic_pomdp=config.basic_pomdp,
         policy=policy,
         critic=critic,
         # foreach: the multi-tensor Adam, same arithmetic as the default on CPU, fewer calls

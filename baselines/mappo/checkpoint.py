@@ -1,4 +1,5 @@
-"""Resumable checkpoints: networks, optimizer, step counters and random streams."""
+"""Resumable checkpoints: networks, optimizer, the envs mid-episode, counters and random
+streams, written atomically."""
 
 from __future__ import annotations
 
@@ -15,16 +16,14 @@ CHECKPOINT_NAME = "checkpoint.pt"
 
 @dataclass
 class Checkpoint:
-    """What a training run needs to continue where it stopped.
+    """What a training run needs to continue exactly where it stopped.
 
     Attributes:
         config: the run's configuration (as a dict).
         algorithm: tianshou's ``state_dict`` of the algorithm (networks and optimizer).
-        global_step: env steps trained so far.
-        updates: PPO updates done so far.
-        wall_clock: seconds of training so far.
+        rollout: the rollout's running state (see :func:`baselines.mappo.rollout.rollout_state`).
+        progress: the training loop's counters, best table and learning curve.
         torch_rng: torch's random state.
-        explore_rng: the exploration stream's numpy bit-generator state.
         numpy_rng: numpy's global random state (tianshou shuffles minibatches with it).
         run_name: the run's name, kept when it resumes.
         wandb_run_id: the id of its W&B run, which a resumed run continues.
@@ -32,14 +31,27 @@ class Checkpoint:
 
     config: dict[str, Any]
     algorithm: dict[str, Any]
-    global_step: int
-    updates: int
-    wall_clock: float
+    rollout: dict[str, Any]
+    progress: dict[str, Any]
     torch_rng: torch.Tensor
-    explore_rng: dict[str, Any]
     numpy_rng: dict[str, Any]
     run_name: str
     wandb_run_id: str | None = None
+
+    @property
+    def global_step(self) -> int:
+        """Env steps trained so far."""
+        return int(self.progress["global_step"])
+
+    @property
+    def updates(self) -> int:
+        """PPO updates done so far."""
+        return int(self.progress["updates"])
+
+    @property
+    def wall_clock(self) -> float:
+        """Seconds of training so far."""
+        return float(self.progress["wall_clock"])
 
     def save(self, directory: Path) -> Path:
         """Write to ``directory/checkpoint.pt`` atomically; return the path."""

@@ -37,18 +37,30 @@ class TrainConfig:
         vf_coef: value loss weight.
         max_grad_norm: gradient clipping norm.
         hidden_sizes: widths of the actor's and the critic's hidden layers.
-        explore_eps: probability that a newly seen observation gets a uniform action.
+        explore_eps: probability that an observation of a new episode's table gets a uniform
+            action (the reference's final epsilon, 0.05).
+        first_episode_uniform: every env's first episode plays a uniform table (the reference
+            starts with epsilon 1 until its first episode ends).
+        equilibrium_penalty: the reference's equilibrium penalty: an episode whose followers
+            are not in equilibrium against its realized table (exact check when the reward
+            phase begins) pays -1 / reward_plays per reward play instead of the leader's
+            utility (``StopOnThresholdWrapper.step`` of the reference).
         basic_pomdp: ablation: drop response-phase transitions from training.
         eval_every: env steps between deterministic (policy-table) evaluations.
         eval_seeds: follower-dynamics seeds of each evaluation.
-        checkpoint_every: env steps between checkpoints (0: only at the end).
+        checkpoint_seconds: training seconds between checkpoints, written atomically after an
+            update (0: after every update); a killed run resumes from its last checkpoint and
+            ends exactly as the uninterrupted run would.
         run_dir: where checkpoints, the exported table and the W&B run go.
         wandb_project: W&B project name.
         track: log a W&B run.
         progress: show a progress bar.
-        stop_when_solved: stop at the first evaluation whose table is optimal (benchmarks).
-        solve_tolerance: an evaluated table is optimal when its exact value is within this of
-            the optimum for every evaluation seed and its exact follower regret is 0.
+        stop_when_solved: stop as soon as the best verified table or the deterministic policy's
+            table is optimal (the reference stops when its best verified policy reaches the
+            threshold).
+        solve_tolerance: a table is optimal when its exact value is within this of the optimum
+            for every evaluation seed and its exact follower regret is 0 (preset: 0.02; MSPM:
+            0.005 welfare loss).
         time_limit: stop after this many seconds of training (``None``: no limit).
     """
 
@@ -70,16 +82,18 @@ class TrainConfig:
     max_grad_norm: float = 0.5
     hidden_sizes: tuple[int, ...] = (64, 64)
     explore_eps: float = 0.05
+    first_episode_uniform: bool = True
+    equilibrium_penalty: bool = True
     basic_pomdp: bool = False
     eval_every: int = 200_000
     eval_seeds: tuple[int, ...] = (0, 1, 2)
-    checkpoint_every: int = 0
+    checkpoint_seconds: float = 60.0
     run_dir: str = "runs"
     wandb_project: str = "econ_envs"
     track: bool = True
     progress: bool = True
-    stop_when_solved: bool = False
-    solve_tolerance: float = 0.02
+    stop_when_solved: bool = True
+    solve_tolerance: float | None = None
     time_limit: float | None = None
 
     def __post_init__(self) -> None:
@@ -93,6 +107,8 @@ class TrainConfig:
             self.rollout_steps = presets.rollout_steps(self.env_id, self.env_kwargs)
         if self.update_epochs is None:
             self.update_epochs = chosen.update_epochs
+        if self.solve_tolerance is None:
+            self.solve_tolerance = chosen.solve_tolerance
         if self.num_minibatches is None:
             self.num_minibatches = chosen.num_minibatches
         if self.num_envs is None:

@@ -65,6 +65,20 @@ class TableScore:
         return out
 
 
+def score_table(
+    table: NDArray[Any], env_id: str, env_kwargs: dict[str, Any], seeds: tuple[int, ...]
+) -> TableScore:
+    """Evaluate a policy table exactly with the official evaluator, for every seed."""
+    results = evaluate_table_seeds(env_id, table, seeds=seeds, **env_kwargs)
+    return TableScore(
+        np.asarray(table),
+        np.array([r.value for r in results]),
+        np.array([r.regret for r in results]),
+        results[0].optimal_value,
+        tuple(seeds),
+    )
+
+
 def score_policy(
     policy: ProbabilisticActorPolicy,
     vectors: NDArray[np.float32],
@@ -73,37 +87,52 @@ def score_policy(
     seeds: tuple[int, ...],
 ) -> TableScore:
     """Export ``policy`` at the observation ``vectors`` and evaluate the table exactly."""
-    table = policy_table(policy, vectors)
-    results = evaluate_table_seeds(env_id, table, seeds=seeds, **env_kwargs)
-    return TableScore(
-        table,
-        np.array([r.value for r in results]),
-        np.array([r.regret for r in results]),
-        results[0].optimal_value,
-        tuple(seeds),
-    )
+    return score_table(policy_table(policy, vectors), env_id, env_kwargs, seeds)
 
 
-def write_table_json(path: Path, score: TableScore, record: dict[str, Any]) -> None:
-    """Write the table, a readable description of its rows, its exact score and ``record``
-    (env id and kwargs, method, training seed and steps, wall-clock, provenance)."""
+def score_document(score: TableScore) -> dict[str, Any]:
+    """A score as JSON-friendly fields."""
+    return {
+        "value": score.value,
+        "values": score.values.tolist(),
+        "regret": score.regret,
+        "optimal_value": score.optimal_value,
+        "optimality_gap": score.optimality_gap,
+        "evaluator_seeds": list(score.seeds),
+    }
+
+
+def write_table_json(
+    path: Path,
+    score: TableScore,
+    record: dict[str, Any],
+    source: str,
+    deterministic: TableScore,
+) -> None:
+    """Write the exported table, a readable description of its rows, its exact score, where it
+    comes from (``source``), the deterministic policy's table and score beside it, and
+    ``record`` (env id and kwargs, method, training seed and steps, wall-clock, provenance)."""
     env_id, env_kwargs = record["env_id"], record.get("env_kwargs", {})
     rows = describe_observations(env_id, **env_kwargs)
     document = {
         **record,
+        "table_source": source,
         "table": score.table.tolist(),
         "observations": rows,
-        "score": {
-            "value": score.value,
-            "values": score.values.tolist(),
-            "regret": score.regret,
-            "optimal_value": score.optimal_value,
-            "optimality_gap": score.optimality_gap,
-            "evaluator_seeds": list(score.seeds),
+        "score": score_document(score),
+        "deterministic_policy": {
+            "table": deterministic.table.tolist(),
+            "score": score_document(deterministic),
         },
     }
+    _write_atomically(path, json.dumps(document, indent=2, default=_jsonable))
+
+
+def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2, default=_jsonable))
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
 
 
 def _jsonable(value: Any) -> Any:
@@ -137,5 +166,4 @@ def write_submission(
         },
         "notes": f"econ-baselines train; run {record['run_name']}; git {record['git_commit']}",
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, indent=2))
+    _write_atomically(path, json.dumps(document, indent=2))

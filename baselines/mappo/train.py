@@ -1,11 +1,17 @@
-"""The PPO / MAPPO training loop: collect, update, log, evaluate, checkpoint, export.
+"""The PPO / MAPPO training loop: collect, check, update, log, evaluate, checkpoint, export.
 
-Each iteration collects one rollout with tianshou's :class:`~tianshou.data.Collector` (the leader
-committed per episode through :class:`~baselines.mappo.commitment.CommitmentPolicy`) from the
-native vector env, runs one PPO update, and logs W&B metrics at the global env step:
-``econ/leader_return`` and ``econ/follower_regret`` (finished training episodes: return and the
-followers' empirical regret), ``econ/optimality_gap``, ``eval/value``, ``eval/regret`` (exact,
-of the deterministic policy table), ``charts/...`` and ``losses/...``.
+Each iteration collects one rollout from the native vector env with per-episode leader tables,
+the exact equilibrium check and the equilibrium penalty (:mod:`baselines.mappo.rollout`),
+computes advantages over the whole batch (:mod:`baselines.mappo.advantages`) and runs
+tianshou's PPO update (:class:`~baselines.mappo.agent.StackelbergPPO`). The best realized table
+whose followers were verified in equilibrium is kept (:mod:`baselines.mappo.best_table`) and the
+run stops when it, or the deterministic policy's table, is optimal (``stop_when_solved``).
+
+W&B metrics at the global env step: ``econ/leader_return`` (finished training episodes, after
+the penalty), ``econ/follower_regret`` (their exact regret), ``econ/verified_fraction``,
+``best/value`` and ``best/regret`` (the best verified table, official evaluator),
+``eval/value``, ``eval/regret`` and ``econ/optimality_gap`` (the deterministic policy's table),
+``charts/...`` and ``losses/...``.
 """
 
 from __future__ import annotations
@@ -18,14 +24,15 @@ from typing import Any
 
 import numpy as np
 import torch
-from tianshou.data import Collector
-from tianshou.utils.torch_utils import policy_within_training_step
+from tianshou.data import Batch
 from tqdm.auto import tqdm
 
 from baselines import tracking
+from baselines.mappo.advantages import gae
 from baselines.mappo.agent import build_agent
+from baselines.mappo.best_table import BestVerifiedTable, rank
 from baselines.mappo.checkpoint import Checkpoint
-from baselines.mappo.commitment import CommitmentPolicy, ObservationKeys
+from baselines.mappo.commitment import table_sampler
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.evaluation import (
     TableScore,
@@ -33,8 +40,15 @@ from baselines.mappo.evaluation import (
     write_submission,
     write_table_json,
 )
-from baselines.mappo.replay_buffer import BatchedVectorReplayBuffer
-from baselines.mappo.vector_env import TianshouVectorEnv
+from baselines.mappo.rollout import (
+    PHASE_FLAG,
+    CheckedEpisodes,
+    Rollout,
+    RolloutBatch,
+    restore_rollout,
+    rollout_state,
+    spaces,
+)
 from econ_envs.policy_table import observation_vectors
 
 TABLE_NAME = "policy_table.json"
@@ -48,9 +62,12 @@ class TrainResult:
     Attributes:
         run_dir: directory of the checkpoint, the exported table and the W&B run.
         global_step: env steps trained in total (including those before a resume).
-        score: exact score of the final deterministic policy table.
-        solved_at: first evaluated env step whose table was optimal (``solve_tolerance``).
-        solved_wall_clock: training seconds (collection, updates, evaluations) at ``solved_at``.
+        score: exact score of the exported table.
+        source: where the exported table comes from (``"best verified table"`` or
+            ``"deterministic policy"``).
+        deterministic: exact score of the final deterministic policy's table.
+        solved_at: env step at which an optimal table was first found (``solve_tolerance``).
+        solved_wall_clock: training seconds at ``solved_at`` (end of that iteration).
         wall_clock: training seconds in total.
         steps_per_second: env steps per second of this process (collection and updates).
     """
@@ -58,6 +75,8 @@ class TrainResult:
     run_dir: Path
     global_step: int
     score: TableScore
+    source: str
+    deterministic: TableScore
     solved_at: int | None
     solved_wall_clock: float | None
     wall_clock: float
@@ -65,91 +84,191 @@ class TrainResult:
 
 
 class TrainingRun:
-    """One training run: env, agent, collector and counters, built from a config (and a
-    checkpoint to resume). :func:`train` drives it; benchmarks may step it directly."""
+    """One training run: rollout, agent and counters, built from a config (and a checkpoint
+    to resume). :func:`train` drives it; benchmarks may step it directly."""
 
     def __init__(self, config: TrainConfig, resume: Checkpoint | None):
         torch.manual_seed(config.seed)
         # tianshou shuffles minibatches with numpy's legacy global stream: seed and save it
         np.random.seed(config.seed)  # noqa: NPY002
-        self.config = config
-        self.name = (
-            resume.run_name
-            if resume
-            else tracking.run_name(config.env_id, config.algo, config.seed)
-        )
+        self.config = c = config
+        self.name = resume.run_name if resume else tracking.run_name(c.env_id, c.algo, c.seed)
         self.wandb_run_id = resume.wandb_run_id if resume else None
-        self.env = TianshouVectorEnv(config.env_id, config.num_envs, **config.env_kwargs)
-        self.algorithm = build_agent(config, self.env.observation_space, self.env.action_space)
-        self.vectors = observation_vectors(config.env_id, **config.env_kwargs)
-        self.collect_policy = CommitmentPolicy(
-            self.algorithm.policy, ObservationKeys(self.vectors), config.explore_eps, config.seed
+        observation_space, action_space = spaces(c.env_id, c.env_kwargs)
+        self.algorithm = build_agent(c, observation_space, action_space)
+        policy = self.algorithm.policy
+        self.vectors = observation_vectors(c.env_id, **c.env_kwargs)
+        self.sample_tables = table_sampler(policy, self.vectors)
+        self.rollout = Rollout(
+            c.env_id,
+            c.env_kwargs,
+            c.num_envs,
+            policy.map_action,
+            action_space.shape or (),
+            c.explore_eps,
+            c.first_episode_uniform,
+            c.equilibrium_penalty,
+            c.seed,
         )
-        self.rollout = math.ceil(config.rollout_steps / config.num_envs) * config.num_envs
-        self.buffer = BatchedVectorReplayBuffer(self.rollout, config.num_envs)
-        self.collector = Collector(self.collect_policy, self.env, self.buffer)
+        self.steps_per_env = math.ceil(c.rollout_steps / c.num_envs)
         self.global_step, self.updates, self.wall_clock = 0, 0, 0.0
-        if resume is not None:
+        self.best = BestVerifiedTable(c.env_id, c.env_kwargs, c.eval_seeds, c.solve_tolerance)
+        self.deterministic: TableScore | None = None
+        self.curve: list[tuple[int, float]] = []
+        self.solved_at: int | None = None
+        self.solved_wall_clock: float | None = None
+        if resume is None:
+            self.rollout.reset(c.seed, self.sample_tables)
+        else:
             self.algorithm.load_state_dict(resume.algorithm)
-            self.global_step, self.updates = resume.global_step, resume.updates
-            self.wall_clock = resume.wall_clock
+            restore_rollout(self.rollout, resume.rollout)
+            for name, value in resume.progress.items():
+                setattr(self, name, value)
             torch.set_rng_state(resume.torch_rng)
             np.random.set_state(resume.numpy_rng)  # noqa: NPY002
-            self.collect_policy.rng.bit_generator.state = resume.explore_rng
-        # a resumed run starts fresh episodes on fresh env streams
-        env_seed = int(np.random.SeedSequence([config.seed, self.updates]).generate_state(1)[0])
-        self.collector.reset(gym_reset_kwargs={"seed": env_seed})
 
     def iterate(self) -> dict[str, float]:
-        """Collect one rollout and update once; return the iteration's metrics."""
+        """Collect one rollout (capped at the steps left) and update once, unless the rollout
+        stopped early at an optimal table; return the iteration's metrics."""
+        c = self.config
+        left = math.ceil((c.total_steps - self.global_step) / c.num_envs)
         start = time.perf_counter()
-        with policy_within_training_step(self.algorithm.policy):
-            self.collector.collect(n_step=self.rollout)
-            stats = self.algorithm.update(
-                self.buffer, batch_size=self.config.minibatch_size, repeat=self.config.update_epochs
-            )
-        self.buffer.reset()
+        batch = self.rollout.collect(
+            min(self.steps_per_env, left), self.sample_tables, self.global_step, self._offer
+        )
+        self.global_step += batch.steps
+        metrics: dict[str, float] = {}
+        if batch.steps and not (c.stop_when_solved and self.best.solved):
+            metrics.update(self._update(batch))
+            self.updates += 1
         seconds = time.perf_counter() - start
         self.wall_clock += seconds
-        self.global_step += self.rollout
-        self.updates += 1
-        episodes = self.env.stats.drain()
-        metrics = {
-            "charts/SPS": self.rollout / seconds,
-            "charts/updates": self.updates,
-            "charts/learning_rate": float(self.config.learning_rate),
-            "charts/episodes": len(episodes["returns"]),
+        if self.best.solved:
+            self._solved(self.best.solved_at)
+        episodes = self.rollout.stats.drain()
+        metrics["charts/SPS"] = batch.steps / max(seconds, 1e-9)
+        metrics["charts/updates"] = self.updates
+        metrics["charts/learning_rate"] = float(c.learning_rate)
+        metrics["charts/episodes"] = len(episodes["returns"])
+        if len(episodes["returns"]):
+            metrics["econ/leader_return"] = float(episodes["returns"].mean())
+            metrics["econ/follower_regret"] = float(episodes["regrets"].mean())
+            metrics["econ/verified_fraction"] = float(episodes["verified"].mean())
+        if self.best.score is not None:
+            metrics["best/value"] = self.best.score.value
+            metrics["best/regret"] = self.best.score.regret
+        return metrics
+
+    def _offer(self, checked: CheckedEpisodes) -> bool:
+        """Offer checked episodes to the best table; stop the rollout once it is optimal."""
+        return self.best.offer(checked) and self.config.stop_when_solved
+
+    def _update(self, batch: RolloutBatch) -> dict[str, float]:
+        """One PPO update on ``batch``."""
+        c = self.config
+        steps, envs = batch.reward.shape
+        observation = np.concatenate([batch.observation, batch.last_observation[None]])
+        state = np.concatenate([batch.state, batch.last_state[None]])
+        with torch.no_grad():
+            values = self.algorithm.critic(
+                Batch(
+                    observation=observation.reshape(-1, observation.shape[-1]),
+                    state=state.reshape(-1, state.shape[-1]),
+                )
+            )
+        values = values.numpy().reshape(steps + 1, envs)
+        advantages, returns = gae(
+            batch.reward, values[:-1], values[-1], batch.terminated, c.gamma, c.gae_lambda
+        )
+        # env-major order, as tianshou's vector buffer lays out a rollout
+        keep = np.ones(steps * envs, bool)
+        if c.basic_pomdp:  # the ablation trains on reward-phase steps only
+            keep = _env_major(batch.state[..., PHASE_FLAG] == 1.0)
+            keep = keep if keep.any() else np.ones_like(keep)
+
+        def column(array: np.ndarray) -> np.ndarray:
+            return _env_major(array)[keep]
+
+        update = Batch(
+            obs=Batch(observation=column(batch.observation), state=column(batch.state)),
+            act=column(batch.action),
+            v_s=torch.as_tensor(column(values[:-1]), dtype=torch.float32),
+            returns=torch.as_tensor(column(returns), dtype=torch.float32),
+            adv=torch.as_tensor(column(advantages), dtype=torch.float32),
+        )
+        stats = self.algorithm.learn(update, c.minibatch_size, c.update_epochs)
+        return {
             "losses/loss": stats.loss.mean,
             "losses/policy_loss": stats.actor_loss.mean,
             "losses/value_loss": stats.vf_loss.mean,
             "losses/entropy": stats.ent_loss.mean,
         }
-        if len(episodes["returns"]):
-            metrics["econ/leader_return"] = float(episodes["returns"].mean())
-            metrics["econ/follower_regret"] = float(episodes["regrets"].mean())
-            metrics["charts/episode_length"] = float(episodes["lengths"].mean())
-        return metrics
 
     def score(self) -> TableScore:
-        """Exact score of the current deterministic policy table."""
+        """Exact score of the current deterministic policy table (kept as ``deterministic``)."""
         c = self.config
+        started = time.perf_counter()
         policy = self.algorithm.policy
-        return score_policy(policy, self.vectors, c.env_id, c.env_kwargs, c.eval_seeds)
+        self.deterministic = score_policy(
+            policy, self.vectors, c.env_id, c.env_kwargs, c.eval_seeds
+        )
+        self.wall_clock += time.perf_counter() - started  # evaluations count as training time
+        self.curve.append((self.global_step, self.deterministic.value))
+        if self.deterministic.solved(c.solve_tolerance):
+            self._solved(self.global_step)
+        return self.deterministic
+
+    def _solved(self, step: int | None) -> None:
+        if self.solved_at is None and step is not None:
+            self.solved_at, self.solved_wall_clock = step, self.wall_clock
+
+    @property
+    def finished(self) -> bool:
+        """Whether the run has nothing left to do (budget spent, or solved and stopping)."""
+        c = self.config
+        return self.global_step >= c.total_steps or (
+            c.stop_when_solved and self.solved_at is not None
+        )
+
+    def exported(self) -> tuple[TableScore, str]:
+        """The table to export and where it comes from: the best verified table, unless the
+        deterministic policy's table ranks higher (equilibrium first, then exact value)."""
+        deterministic = self.deterministic if self.deterministic is not None else self.score()
+        best = self.best.score
+        if best is not None and rank(best) >= rank(deterministic):
+            return best, "best verified table"
+        return deterministic, "deterministic policy"
 
     def checkpoint(self) -> Checkpoint:
         """The current state as a checkpoint."""
+        progress = {
+            name: getattr(self, name)
+            for name in (
+                "global_step",
+                "updates",
+                "wall_clock",
+                "best",
+                "deterministic",
+                "curve",
+                "solved_at",
+                "solved_wall_clock",
+            )
+        }
         return Checkpoint(
             config=self.config.to_dict(),
             algorithm=self.algorithm.state_dict(),
-            global_step=self.global_step,
-            updates=self.updates,
-            wall_clock=self.wall_clock,
+            rollout=rollout_state(self.rollout),
+            progress=progress,
             torch_rng=torch.get_rng_state(),
-            explore_rng=self.collect_policy.rng.bit_generator.state,
             numpy_rng=np.random.get_state(legacy=False),  # noqa: NPY002
             run_name=self.name,
             wandb_run_id=self.wandb_run_id,
         )
+
+
+def _env_major(array: np.ndarray) -> np.ndarray:
+    """A time-major (steps, envs, ...) array as (envs * steps, ...), env by env."""
+    return array.swapaxes(0, 1).reshape(-1, *array.shape[2:])
 
 
 def _crossed(before: int, after: int, every: int) -> bool:
@@ -161,60 +280,59 @@ def train(
 ) -> TrainResult:
     """Train PPO / MAPPO as ``config`` says; resume from ``resume`` if given.
 
-    Writes ``checkpoint.pt``, ``policy_table.json`` (the deterministic policy with its exact
-    score) and ``submission.json`` (the same table as a leaderboard submission) to ``run_dir``
-    (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline W&B run under
-    ``run_dir/wandb``.
+    Writes ``checkpoint.pt`` (every ``checkpoint_seconds`` and at the end), then
+    ``policy_table.json`` (the exported table with its exact score, the deterministic policy's
+    beside it) and ``submission.json`` (the same table as a leaderboard submission) to
+    ``run_dir`` (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline
+    W&B run under ``run_dir/wandb``.
     """
     run = TrainingRun(config, resume)
-    name = run.name
-    run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / name
+    run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / run.name
     wandb_run = _start_wandb(config, run, run_dir) if config.track else None
     first_step, first_clock = run.global_step, run.wall_clock
-    solved_at: int | None = None
-    solved_clock: float | None = None
-    score: TableScore | None = None
-    curve: list[tuple[int, float]] = []
     bar = tqdm(
         total=config.total_steps, initial=run.global_step, unit="step", disable=not config.progress
     )
-    while run.global_step < config.total_steps:
+    last_checkpoint = time.monotonic()
+    while not run.finished:
         before = run.global_step
         metrics = run.iterate()
         out_of_time = config.time_limit is not None and run.wall_clock >= config.time_limit
-        last = out_of_time or run.global_step >= config.total_steps
-        if last or _crossed(before, run.global_step, config.eval_every):
-            started = time.perf_counter()
+        if run.finished or out_of_time or _crossed(before, run.global_step, config.eval_every):
             score = run.score()
-            run.wall_clock += time.perf_counter() - started  # evaluations count as training time
-            curve.append((run.global_step, score.value))
             metrics.update(score.metrics())
-            if solved_at is None and score.solved(config.solve_tolerance):
-                solved_at, solved_clock = run.global_step, run.wall_clock
             bar.set_postfix(value=f"{score.value:.4f}", regret=f"{score.regret:.4f}")
-        if _crossed(before, run.global_step, config.checkpoint_every):
-            run.checkpoint().save(run_dir)
         if wandb_run is not None:
             wandb_run.log(metrics, step=run.global_step)
         bar.update(run.global_step - before)
-        if out_of_time or (solved_at is not None and config.stop_when_solved):
+        if time.monotonic() - last_checkpoint >= config.checkpoint_seconds:
+            run.checkpoint().save(run_dir)
+            last_checkpoint = time.monotonic()
+        if out_of_time:
             break
     bar.close()
-    if score is None:  # nothing left to train (resumed at the end)
-        score = run.score()
     run.checkpoint().save(run_dir)
+    score, source = run.exported()
     trained = run.global_step - first_step
     sps = trained / max(run.wall_clock - first_clock, 1e-9)
-    record = _record(config, run, name, sps)
-    write_table_json(run_dir / TABLE_NAME, score, record)
-    write_submission(run_dir / SUBMISSION_NAME, score, record, curve)
+    record = _record(config, run, sps)
+    write_table_json(run_dir / TABLE_NAME, score, record, source, run.deterministic)
+    write_submission(run_dir / SUBMISSION_NAME, score, record, run.curve)
     if wandb_run is not None:
         final = {"final/" + k.split("/")[-1]: v for k, v in score.metrics().items()}
-        wandb_run.summary.update(final)
+        wandb_run.summary.update({**final, "final/source": source})
         wandb_run.finish()
-    run.env.close()
+    run.rollout.venv.close()
     return TrainResult(
-        run_dir, run.global_step, score, solved_at, solved_clock, run.wall_clock, sps
+        run_dir,
+        run.global_step,
+        score,
+        source,
+        run.deterministic,
+        run.solved_at,
+        run.solved_wall_clock,
+        run.wall_clock,
+        sps,
     )
 
 
@@ -234,14 +352,15 @@ def _start_wandb(config: TrainConfig, run: TrainingRun, run_dir: Path) -> Any:
     return wandb_run
 
 
-def _record(config: TrainConfig, run: TrainingRun, name: str, sps: float) -> dict[str, Any]:
+def _record(config: TrainConfig, run: TrainingRun, sps: float) -> dict[str, Any]:
     return {
         "env_id": config.env_id,
         "env_kwargs": config.env_kwargs,
         "method": config.algo.upper() + (" basic POMDP" if config.basic_pomdp else ""),
-        "run_name": name,
+        "run_name": run.name,
         "training_seed": config.seed,
         "training_steps": run.global_step,
+        "solved_at": run.solved_at,
         "wall_clock_s": run.wall_clock,
         "steps_per_second": sps,
         "package_version": tracking.package_version(),

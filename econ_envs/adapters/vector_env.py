@@ -112,6 +112,13 @@ class StackelbergVectorEnv(VectorEnv):
             info,
         )
 
+    def follower_strategies(self) -> np.ndarray:
+        """The followers' final strategies of every episode, (num_envs, n, max_types): the
+        message each follower type sends in the reward phase. Valid for the episodes in the
+        reward phase (privileged state entry 0 is 1); fixed from the step the phase begins to
+        the end of the episode (the end-of-episode ``info["follower_strategies"]``)."""
+        return self.episodes.final_strategies.copy()
+
     def _observation(self, observation: np.ndarray) -> Any:
         if self.privileged_state:
             return {"observation": observation, "state": self.episodes.state.copy()}
