@@ -1,5 +1,5 @@
-"""MAPPO building blocks: presets, the observation-action map, the vector-env adapter, the
-basic-POMDP ablation and the PPO update."""
+"""MAPPO building blocks: presets, per-episode tables, the equilibrium check and penalty, the
+advantages and the PPO update against tianshou's own."""
 
 from __future__ import annotations
 
@@ -10,18 +10,22 @@ import pytest
 import torch
 from tianshou.algorithm import PPO
 from tianshou.algorithm.optim import AdamOptimizerFactory
-from tianshou.data import Collector, VectorReplayBuffer
+from tianshou.data import Batch, VectorReplayBuffer
 from tianshou.utils.torch_utils import policy_within_training_step
 
 from baselines import presets
+from baselines.mappo.advantages import gae
 from baselines.mappo.agent import build_agent, ppo_hyperparameters
-from baselines.mappo.commitment import CommitmentPolicy, ObservationKeys
+from baselines.mappo.commitment import ObservationKeys, table_sampler
 from baselines.mappo.config import TrainConfig
-from baselines.mappo.vector_env import TianshouVectorEnv
-from econ_envs.policy_table import observation_vectors
+from baselines.mappo.rollout import Rollout, spaces
+from baselines.mappo.train import update
+from econ_envs.policy_table import game_of, observation_vectors, score_tables
 
 MSG = "econ_envs/MessageAllocation-v0"
 SHORT = {"response_iterations": 1, "reward_plays": 2}  # 3 response plays + 2 paid: 5 steps
+IDENTITY = np.arange(3)  # message m -> item m
+CONSTANT = np.zeros(3, np.int64)  # every message -> item 0
 
 
 def test_presets_follow_the_published_formula():
@@ -33,6 +37,7 @@ def test_presets_follow_the_published_formula():
     assert presets.rollout_steps("econ_envs/MSPM-v0", {"n_types": 3}) == 11 * 2048
     config = TrainConfig(env_id="econ_envs/MSPM-v0")
     assert config.learning_rate == 3e-6 and config.gamma == 1.0
+    assert config.solve_tolerance == 0.005 and config.equilibrium_penalty
     assert TrainConfig(env_id=MSG, learning_rate=1e-3).learning_rate == 1e-3
 
 
@@ -45,98 +50,157 @@ def test_observation_keys_are_table_rows():
         keys(np.full((1, vectors.shape[1]), 0.5, np.float32))
 
 
-def _collect(steps: int, num_envs: int = 8, explore_eps: float = 0.05):
-    config = TrainConfig(env_id=MSG, env_kwargs=SHORT, num_envs=num_envs, rollout_steps=steps)
-    env = TianshouVectorEnv(MSG, num_envs, **SHORT)
-    algorithm = build_agent(config, env.observation_space, env.action_space)
-    keys = ObservationKeys(observation_vectors(MSG))
-    policy = CommitmentPolicy(algorithm.policy, keys, explore_eps=explore_eps, seed=0)
-    buffer = VectorReplayBuffer(steps, num_envs)
-    collector = Collector(policy, env, buffer)
-    collector.reset(gym_reset_kwargs={"seed": 0})
-    collector.collect(n_step=steps)
-    return buffer, keys, env
+def _rollout(env_kwargs=SHORT, num_envs=8, penalty=True, explore_eps=0.05, first=True):
+    return Rollout(MSG, env_kwargs, num_envs, lambda a: a, (), explore_eps, first, penalty, seed=0)
 
 
-def test_observation_action_map_replays_and_forgets_exactly_at_episode_end():
-    steps, num_envs = 400, 8
-    buffer, keys, _ = _collect(steps, num_envs)
-    per_env = steps // num_envs
-    changed = 0
+def _fixed(table: np.ndarray):
+    return lambda k: np.tile(table, (k, 1))
+
+
+def test_each_episode_plays_one_table_drawn_when_it_starts():
+    num_envs, steps = 8, 100
+    config = TrainConfig(env_id=MSG, env_kwargs=SHORT, num_envs=num_envs, rollout_steps=800)
+    algorithm = build_agent(config, *spaces(MSG, SHORT))
+    sample = table_sampler(algorithm.policy, observation_vectors(MSG))
+    rollout = _rollout()
+    rollout.reset(0, sample)
+    batch = rollout.collect(steps, sample, 0)
+    keys = rollout.keys(batch.observation.reshape(-1, batch.observation.shape[-1]))
+    keys = keys.reshape(steps, num_envs)
+    tables_seen = 0
     for env in range(num_envs):
-        rows = np.arange(env * per_env, (env + 1) * per_env)
-        batch = buffer[rows]
-        obs_key = keys(batch.obs.observation)
-        known = batch.policy.hidden_state[..., 0] > 0  # the cache's 'known' flags
-        cache: dict[int, int] = {}
-        previous: dict[int, int] = {}
-        for t in range(per_env):
-            key, action = int(obs_key[t]), int(batch.act[t])
-            if key in cache:
-                assert action == cache[key]  # a repeated observation replays its action
-            cache.setdefault(key, action)
-            # the cache after step t holds exactly this episode's observations so far
-            assert np.flatnonzero(known[t]).tolist() == sorted(cache)
-            if batch.done[t]:
-                changed += previous != cache and bool(previous)
-                previous, cache = cache, {}  # forgotten at the boundary, not one step later
-    assert changed > 0  # episodes really draw fresh actions
+        table: dict[int, int] = {}
+        for t in range(steps):
+            key, action = int(keys[t, env]), int(batch.action[t, env])
+            assert table.setdefault(key, action) == action  # one action per observation
+            if batch.terminated[t, env]:
+                tables_seen += 1
+                table = {}  # the next episode draws a new table
+    assert tables_seen == steps * num_envs // 5  # 5 steps per episode, no padding
+    assert batch.steps == steps * num_envs
 
 
-def test_adapter_returns_terminal_observations_and_episode_stats():
-    steps, num_envs = 200, 8
-    buffer, _, env = _collect(steps, num_envs)
-    stats = env.stats.drain()
-    episodes = int(buffer.done.sum())
-    assert len(stats["returns"]) == episodes == steps // 5  # 5 steps per episode, no padding
-    assert (stats["lengths"] == 5).all()
-    done = buffer.done.astype(bool)
-    # the stored terminal state is the finished episode's (reward phase), not the next one's
-    assert (buffer.obs_next.state[done, 0] == 1.0).all()
-    # and the next episode starts in the response phase
-    starts = np.flatnonzero(done) + 1
-    starts = starts[starts % (steps // num_envs) != 0]
-    assert (buffer.obs.state[starts, 0] == 0.0).all()
-    assert np.isin(stats["returns"], [0.0, 0.5, 1.0]).all()
+def test_exact_check_of_a_game_known_by_hand():
+    # one follower, 3 items, 3 messages. Before any learning (0 response iterations) the
+    # follower's weights are uniform and every type sends message 0 (ties to the lowest)
+    game = game_of(MSG)
+    silent = np.zeros((2, 1, 3), np.intp)
+    values, regrets = score_tables(game, np.stack([IDENTITY, CONSTANT]), silent)
+    # identity table: the leader hands item 0 to everyone (value 1/3); types 1 and 2 would
+    # get their item by sending their own message: regret 1. Constant table: no gain.
+    assert values.tolist() == pytest.approx([1 / 3, 1 / 3])
+    assert regrets.tolist() == [1.0, 0.0]
+    truthful = np.arange(3)[None, None].repeat(2, axis=0)
+    values, regrets = score_tables(game, np.stack([IDENTITY, CONSTANT]), truthful)
+    assert values.tolist() == pytest.approx([1.0, 1 / 3]) and regrets.tolist() == [0.0, 0.0]
 
 
-def test_basic_pomdp_trains_on_reward_phase_only():
-    steps, num_envs = 200, 8
-    buffer, _, env = _collect(steps, num_envs)
-    indices = np.arange(len(buffer))
-    for basic, expected in ((False, steps), (True, int((buffer.obs.state[:, 0] == 1).sum()))):
-        config = TrainConfig(env_id=MSG, env_kwargs=SHORT, rollout_steps=steps, num_envs=8)
-        config.basic_pomdp = basic
-        algorithm = build_agent(config, env.observation_space, env.action_space)
-        batch = algorithm._preprocess_batch(buffer[indices], buffer, indices)
-        assert len(batch) == expected
-        if basic:
-            assert (np.asarray(batch.obs.state)[:, 0] == 1.0).all()
-    assert 0 < expected < steps
+@pytest.mark.parametrize(
+    ("iterations", "table", "penalty", "expected"),
+    [
+        (0, IDENTITY, True, "penalized"),  # regret 1: every reward play pays -1/2
+        (0, IDENTITY, False, "paid"),  # the same episodes, unpenalized
+        (0, CONSTANT, True, "paid"),  # regret 0: never penalized
+        (33, IDENTITY, True, "optimal"),  # MW learns truthful messages: verified, paid 1
+    ],
+)
+def test_equilibrium_penalty(iterations, table, penalty, expected):
+    kwargs = {"response_iterations": iterations, "reward_plays": 2}
+    rollout = _rollout(kwargs, penalty=penalty, explore_eps=0.0, first=False)
+    rollout.reset(0, _fixed(table))
+    batch = rollout.collect(150, _fixed(table), 0)  # episodes of 2 or 33 x 3 + 2 steps
+    stats = rollout.stats.drain()
+    returns, verified = stats["returns"], stats["verified"]
+    assert len(returns) == batch.terminated.sum() > 0
+    if expected == "penalized":
+        assert (returns == -1.0).all() and not verified.any()
+        paid = batch.reward[batch.reward != 0]
+        assert (paid == -0.5).all() and len(paid) == 2 * len(returns)
+    elif expected == "paid":
+        # the leader's own utility: 1 per reward play whose type wants item 0, over 2 plays
+        assert np.isin(returns, [0.0, 0.5, 1.0]).all() and 0 < returns.mean() < 1
+        assert verified.all() == (table is CONSTANT)
+    else:
+        assert (returns == 1.0).all() and verified.all()
 
 
-def test_update_is_tianshou_ppo_bit_for_bit():
-    # the slimmed rollout batch and the foreach optimizer change no number: one update gives
-    # the parameters, losses and torch random state of tianshou's own PPO on the same rollout
-    steps, num_envs = 200, 8
-    buffer, _, env = _collect(steps, num_envs)
-    config = TrainConfig(env_id=MSG, env_kwargs=SHORT, rollout_steps=steps, num_envs=num_envs)
-    ours = build_agent(config, env.observation_space, env.action_space)
+def test_advantages_match_tianshou():
+    rng = np.random.default_rng(0)
+    steps, envs = 40, 5
+    rewards = rng.normal(size=(steps, envs))
+    values = rng.normal(size=(steps, envs)).astype(np.float32)
+    last = rng.normal(size=envs).astype(np.float32)
+    terminated = rng.random((steps, envs)) < 0.1
+    ours, returns = gae(rewards, values, last, terminated, 0.99, 0.95)
+    # tianshou's estimator on the same data laid out as its vector buffer, env by env
+    buffer = VectorReplayBuffer(steps * envs, envs)
+    for t in range(steps):
+        buffer.add(
+            Batch(
+                obs=np.zeros((envs, 1)),
+                act=np.zeros(envs),
+                rew=rewards[t],
+                terminated=terminated[t],
+                truncated=np.zeros(envs, bool),
+                obs_next=np.zeros((envs, 1)),
+                info=Batch(),
+            ),
+            buffer_ids=np.arange(envs),
+        )
+    indices = buffer.sample_indices(0)
+    batch = buffer[indices]
+    next_values = np.concatenate([values[1:], last[None]]).T.reshape(-1)
+    _, theirs = PPO.compute_episodic_return(
+        batch, buffer, indices, next_values, values.T.reshape(-1), gamma=0.99, gae_lambda=0.95
+    )
+    np.testing.assert_allclose(ours.T.reshape(-1), theirs, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(returns, ours + values)
+
+
+def test_update_is_tianshou_ppo():
+    # our update (advantages over the whole batch, then tianshou's _update_with_batch) moves
+    # the networks as tianshou's own PPO.update does on the same rollout in its buffer
+    num_envs, steps = 8, 25
+    config = TrainConfig(
+        env_id=MSG, env_kwargs=SHORT, rollout_steps=200, num_envs=num_envs, update_epochs=3
+    )
+    ours = build_agent(config, *spaces(MSG, SHORT))
+    sample = table_sampler(ours.policy, observation_vectors(MSG))
+    rollout = _rollout()
+    rollout.reset(0, sample)
+    batch = rollout.collect(steps, sample, 0)
     reference = PPO(
         policy=copy.deepcopy(ours.policy),
         critic=copy.deepcopy(ours.critic),
         optim=AdamOptimizerFactory(lr=config.learning_rate, eps=1e-5),
         **ppo_hyperparameters(config),
     )
-    results = []
-    for algorithm in (ours, reference):
-        np.random.seed(0)  # noqa: NPY002  (tianshou shuffles with numpy's global stream)
-        torch.manual_seed(0)
-        with policy_within_training_step(algorithm.policy):
-            stats = algorithm.update(buffer, batch_size=config.minibatch_size, repeat=3)
-        parameters = torch.cat([p.detach().flatten() for p in algorithm.parameters()])
-        results.append((parameters, stats.loss.mean, stats.vf_loss.mean, torch.get_rng_state()))
-    (params, loss, vf_loss, rng), (ref_params, ref_loss, ref_vf_loss, ref_rng) = results
-    assert torch.equal(params, ref_params)
-    assert (loss, vf_loss) == (ref_loss, ref_vf_loss)
-    assert torch.equal(rng, ref_rng)
+    buffer = VectorReplayBuffer(steps * num_envs, num_envs)
+    following = np.concatenate([batch.observation[1:], batch.last_observation[None]])
+    following_state = np.concatenate([batch.state[1:], batch.last_state[None]])
+    for t in range(steps):
+        buffer.add(
+            Batch(
+                obs=Batch(observation=batch.observation[t], state=batch.state[t]),
+                act=batch.action[t],
+                rew=batch.reward[t],
+                terminated=batch.terminated[t],
+                truncated=np.zeros(num_envs, bool),
+                obs_next=Batch(observation=following[t], state=following_state[t]),
+                info=Batch(),
+            ),
+            buffer_ids=np.arange(num_envs),
+        )
+    before = _parameters(ours)
+    np.random.seed(0)  # noqa: NPY002  (tianshou shuffles with numpy's global stream)
+    update(ours, batch, config)
+    np.random.seed(0)  # noqa: NPY002
+    with policy_within_training_step(reference.policy):
+        reference.update(buffer, batch_size=config.minibatch_size, repeat=config.update_epochs)
+    assert (_parameters(reference) - before).abs().max() > 1e-4  # the update moved them
+    torch.testing.assert_close(_parameters(ours), _parameters(reference), rtol=1e-5, atol=1e-6)
+
+
+def _parameters(algorithm) -> torch.Tensor:
+    return torch.cat([p.detach().flatten() for p in algorithm.parameters()])

@@ -1,10 +1,18 @@
-"""End-to-end training: Escape is solved, the W&B run holds the metrics, runs resume."""
+"""End-to-end training: Escape and MSPM are solved, the W&B run holds the metrics, the step
+budget is exact, runs resume, and a killed run resumes to the same end as an uninterrupted one."""
 
 from __future__ import annotations
 
 import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from wandb_files import offline_history
@@ -13,6 +21,7 @@ from baselines.cli import main
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.train import SUBMISSION_NAME, TABLE_NAME, TrainingRun, train
+from econ_envs.policy_table import evaluate_table_seeds
 
 ROLLOUT = 6400  # 64 envs x one 100-step Escape episode each
 
@@ -26,6 +35,7 @@ def _config(run_dir: Path, **overrides) -> TrainConfig:
         "total_steps": 2 * ROLLOUT,
         "learning_rate": 3e-3,
         "eval_every": ROLLOUT,
+        "stop_when_solved": False,
         "run_dir": str(run_dir),
         "progress": False,
         **overrides,
@@ -156,3 +166,107 @@ def test_command_line_options_map_onto_the_config():
     assert config.gamma == 1.0 and config.rollout_steps == int((1 + 33 * 2 / 30) * 2048)
     with pytest.raises(SystemExit):
         parser.parse_args(["--steps", "1.5"])
+
+
+def test_mspm_optimum_is_found_and_its_reported_score_is_the_evaluators(tmp_path):
+    # the flagship: MSPM, 3 types, 2 messages, the preset (the reference method), seed 0
+    config = TrainConfig(
+        env_id="econ_envs/MSPM-v0",
+        env_kwargs={"n_types": 3},
+        total_steps=2_000_000,
+        track=False,
+        progress=False,
+    )
+    result = train(config, run_dir=tmp_path)
+    assert result.solved_at is not None and result.global_step == result.solved_at
+    assert result.source == "best verified table"
+    assert result.score.value >= -0.005 and result.score.regret == 0.0
+    document = json.loads((tmp_path / TABLE_NAME).read_text())
+    again = evaluate_table_seeds(
+        "econ_envs/MSPM-v0", np.array(document["table"], np.float32), seeds=(0, 1, 2), n_types=3
+    )
+    assert [r.value for r in again] == document["score"]["values"]
+    assert max(r.regret for r in again) == document["score"]["regret"] == 0.0
+    assert "deterministic_policy" in document and document["table_source"] == result.source
+
+
+@pytest.mark.parametrize("steps", [1000, 1001])
+def test_steps_is_the_budget(tmp_path, steps):
+    # the last rollout is cut to what is left: whole vector steps of 8 envs
+    config = TrainConfig(
+        env_id="econ_envs/MessageAllocation-v0",
+        num_envs=8,
+        total_steps=steps,
+        stop_when_solved=False,
+        eval_every=10**9,
+        track=False,
+        progress=False,
+    )
+    assert config.rollout_steps > steps  # one preset rollout would overshoot
+    result = train(config, run_dir=tmp_path)
+    assert result.global_step == math.ceil(steps / 8) * 8  # 1000 exactly, 1001 -> 1008
+    assert Checkpoint.load(tmp_path).updates == 1
+
+
+def _train_command(run_dir: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "baselines.cli",
+        "train",
+        "--env",
+        "econ_envs/MessageAllocation-v0",
+        "--seed",
+        "3",
+        "--steps",
+        "80000",
+        "--num-envs",
+        "16",
+        "--rollout-steps",
+        "2000",
+        "--no-stop-when-solved",
+        "--eval-every",
+        "1000000",
+        "--no-track",
+        "--no-progress",
+        "--checkpoint-seconds",
+        "0",
+        "--run-dir",
+        str(run_dir),
+        *extra,
+    ]
+
+
+def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path):
+    env = {**os.environ, "WANDB_MODE": "offline"}
+    whole = tmp_path / "whole"
+    subprocess.run(_train_command(whole), check=True, env=env, capture_output=True)
+    (whole_dir,) = whole.iterdir()
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(_train_command(killed), env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        found = list(killed.glob("*/checkpoint.pt"))
+        if found and Checkpoint.load(found[0]).updates >= 3:
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.02)
+    assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed"
+    (killed_dir,) = killed.iterdir()
+    interrupted = Checkpoint.load(killed_dir)
+    assert 3 <= interrupted.updates < Checkpoint.load(whole_dir).updates
+    subprocess.run(
+        [sys.executable, "-m", "baselines.cli", "train", "--resume", str(killed_dir)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    first, second = Checkpoint.load(whole_dir), Checkpoint.load(killed_dir)
+    assert first.global_step == second.global_step == 80000
+    for key, value in first.algorithm.items():
+        if isinstance(value, torch.Tensor):
+            assert torch.equal(value, second.algorithm[key]), key
+    assert first.rollout["raw_tables"].tobytes() == second.rollout["raw_tables"].tobytes()
+    tables = [json.loads((d / TABLE_NAME).read_text()) for d in (whole_dir, killed_dir)]
+    assert tables[0]["table"] == tables[1]["table"]
+    assert tables[0]["score"] == tables[1]["score"]

@@ -36,6 +36,7 @@ import econ_envs  # noqa: F401  (registers the ids)
 from baselines import presets
 from baselines.mappo.commitment import ObservationKeys
 from econ_envs.policy_table import game_of, observation_vectors, score_tables
+from econ_envs.snapshot import load_state
 
 #: index of the phase flag (1 = reward phase) in the privileged state
 PHASE_FLAG = 0
@@ -314,6 +315,7 @@ def rollout_state(rollout: Rollout) -> dict[str, Any]:
 
 def restore_rollout(rollout: Rollout, state: dict[str, Any]) -> None:
     """Put ``rollout`` back into a state from :func:`rollout_state`."""
-    for name in _RUNNING_STATE:
+    load_state(rollout.venv, state["venv"])  # in place: the engine's array views stay views
+    for name in _RUNNING_STATE[1:]:
         setattr(rollout, name, state[name])
     rollout.rng.bit_generator.state = state["rng"]

@@ -29,7 +29,7 @@ from tqdm.auto import tqdm
 
 from baselines import tracking
 from baselines.mappo.advantages import gae
-from baselines.mappo.agent import build_agent
+from baselines.mappo.agent import StackelbergPPO, build_agent
 from baselines.mappo.best_table import BestVerifiedTable, rank
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.commitment import table_sampler
@@ -139,7 +139,7 @@ class TrainingRun:
         self.global_step += batch.steps
         metrics: dict[str, float] = {}
         if batch.steps and not (c.stop_when_solved and self.best.solved):
-            metrics.update(self._update(batch))
+            metrics.update(update(self.algorithm, batch, c))
             self.updates += 1
         seconds = time.perf_counter() - start
         self.wall_clock += seconds
@@ -162,47 +162,6 @@ class TrainingRun:
     def _offer(self, checked: CheckedEpisodes) -> bool:
         """Offer checked episodes to the best table; stop the rollout once it is optimal."""
         return self.best.offer(checked) and self.config.stop_when_solved
-
-    def _update(self, batch: RolloutBatch) -> dict[str, float]:
-        """One PPO update on ``batch``."""
-        c = self.config
-        steps, envs = batch.reward.shape
-        observation = np.concatenate([batch.observation, batch.last_observation[None]])
-        state = np.concatenate([batch.state, batch.last_state[None]])
-        with torch.no_grad():
-            values = self.algorithm.critic(
-                Batch(
-                    observation=observation.reshape(-1, observation.shape[-1]),
-                    state=state.reshape(-1, state.shape[-1]),
-                )
-            )
-        values = values.numpy().reshape(steps + 1, envs)
-        advantages, returns = gae(
-            batch.reward, values[:-1], values[-1], batch.terminated, c.gamma, c.gae_lambda
-        )
-        # env-major order, as tianshou's vector buffer lays out a rollout
-        keep = np.ones(steps * envs, bool)
-        if c.basic_pomdp:  # the ablation trains on reward-phase steps only
-            keep = _env_major(batch.state[..., PHASE_FLAG] == 1.0)
-            keep = keep if keep.any() else np.ones_like(keep)
-
-        def column(array: np.ndarray) -> np.ndarray:
-            return _env_major(array)[keep]
-
-        update = Batch(
-            obs=Batch(observation=column(batch.observation), state=column(batch.state)),
-            act=column(batch.action),
-            v_s=torch.as_tensor(column(values[:-1]), dtype=torch.float32),
-            returns=torch.as_tensor(column(returns), dtype=torch.float32),
-            adv=torch.as_tensor(column(advantages), dtype=torch.float32),
-        )
-        stats = self.algorithm.learn(update, c.minibatch_size, c.update_epochs)
-        return {
-            "losses/loss": stats.loss.mean,
-            "losses/policy_loss": stats.actor_loss.mean,
-            "losses/value_loss": stats.vf_loss.mean,
-            "losses/entropy": stats.ent_loss.mean,
-        }
 
     def score(self) -> TableScore:
         """Exact score of the current deterministic policy table (kept as ``deterministic``)."""
@@ -264,6 +223,50 @@ class TrainingRun:
             run_name=self.name,
             wandb_run_id=self.wandb_run_id,
         )
+
+
+def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) -> dict[str, float]:
+    """One PPO update of ``algorithm`` on a rollout: the critic's values, advantages over the
+    whole batch, then tianshou's update (minibatches, clipped losses, optimizer steps).
+    Returns the loss metrics."""
+    c = config
+    steps, envs = batch.reward.shape
+    observation = np.concatenate([batch.observation, batch.last_observation[None]])
+    state = np.concatenate([batch.state, batch.last_state[None]])
+    with torch.no_grad():
+        values = algorithm.critic(
+            Batch(
+                observation=observation.reshape(-1, observation.shape[-1]),
+                state=state.reshape(-1, state.shape[-1]),
+            )
+        )
+    values = values.numpy().reshape(steps + 1, envs)
+    advantages, returns = gae(
+        batch.reward, values[:-1], values[-1], batch.terminated, c.gamma, c.gae_lambda
+    )
+    # env-major order, as tianshou's vector buffer lays out a rollout
+    keep = np.ones(steps * envs, bool)
+    if c.basic_pomdp:  # the ablation trains on reward-phase steps only
+        keep = _env_major(batch.state[..., PHASE_FLAG] == 1.0)
+        keep = keep if keep.any() else np.ones_like(keep)
+
+    def column(array: np.ndarray) -> np.ndarray:
+        return _env_major(array)[keep]
+
+    rollout = Batch(
+        obs=Batch(observation=column(batch.observation), state=column(batch.state)),
+        act=column(batch.action),
+        v_s=torch.as_tensor(column(values[:-1]), dtype=torch.float32),
+        returns=torch.as_tensor(column(returns), dtype=torch.float32),
+        adv=torch.as_tensor(column(advantages), dtype=torch.float32),
+    )
+    stats = algorithm.learn(rollout, c.minibatch_size, c.update_epochs)
+    return {
+        "losses/loss": stats.loss.mean,
+        "losses/policy_loss": stats.actor_loss.mean,
+        "losses/value_loss": stats.vf_loss.mean,
+        "losses/entropy": stats.ent_loss.mean,
+    }
 
 
 def _env_major(array: np.ndarray) -> np.ndarray:
