@@ -44,6 +44,16 @@ class ForeachOptimizer(Algorithm.Optimizer):
         self._optim.step()
 
 
+class LeaderPolicy(ProbabilisticActorPolicy):
+    """Tianshou's stochastic actor policy, without the numba compilation of tianshou's return
+    estimators at construction (about 4 s per process): advantages are computed by
+    :func:`baselines.mappo.advantages.gae`, so nothing on the way to the first step compiles."""
+
+    @staticmethod
+    def _compile() -> None:
+        """Nothing to compile (tianshou's return estimators are not used)."""
+
+
 class StackelbergPPO(PPO):
     """Tianshou PPO, updated from a rollout whose advantages were computed outside tianshou's
     buffer (:mod:`baselines.mappo.advantages`, over the whole batch at once).
@@ -84,7 +94,7 @@ def build_agent(
     else:
         critic = Critic(obs_dim, ("observation",), config.hidden_sizes)
     box = isinstance(action_space, gym.spaces.Box)
-    policy = ProbabilisticActorPolicy(
+    policy = LeaderPolicy(
         actor=actor,
         dist_fn=distribution,
         action_space=action_space,
