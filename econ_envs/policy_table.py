@@ -149,8 +149,7 @@ def score_tables(
     n, max_types = game.spec.n_followers, max(game.spec.n_types)
     if strategies.shape != (len(tables), n, max_types):
         raise ValueError(
-            f"strategies must have shape ({len(tables)}, {n}, {max_types}), "
-            f"got {strategies.shape}"
+            f"strategies must have shape ({len(tables)}, {n}, {max_types}), got {strategies.shape}"
         )
     checked = game.check_action(tables.reshape(-1, *tables.shape[2:])).reshape(tables.shape)
     tensor = outcome_tensors(game, checked)
