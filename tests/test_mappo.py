@@ -16,6 +16,7 @@ from tianshou.utils.torch_utils import policy_within_training_step
 from baselines import presets
 from baselines.mappo.advantages import gae
 from baselines.mappo.agent import build_agent, ppo_hyperparameters
+from baselines.mappo.aggregation import aggregate_repeats, visit_groups
 from baselines.mappo.commitment import ObservationKeys, table_sampler
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.rollout import Rollout, spaces
@@ -163,7 +164,12 @@ def test_update_is_tianshou_ppo():
     # the networks as tianshou's own PPO.update does on the same rollout in its buffer
     num_envs, steps = 8, 25
     config = TrainConfig(
-        env_id=MSG, env_kwargs=SHORT, rollout_steps=200, num_envs=num_envs, update_epochs=3
+        env_id=MSG,
+        env_kwargs=SHORT,
+        rollout_steps=200,
+        num_envs=num_envs,
+        update_epochs=3,
+        aggregate_repeats=False,
     )
     ours = build_agent(config, *spaces(MSG, SHORT))
     sample = table_sampler(ours.policy, observation_vectors(MSG))
@@ -197,10 +203,36 @@ def test_update_is_tianshou_ppo():
     update(ours, batch, config)
     np.random.seed(0)  # noqa: NPY002
     with policy_within_training_step(reference.policy):
-        reference.update(buffer, batch_size=config.minibatch_size, repeat=config.update_epochs)
+        reference.update(buffer, batch_size=200 // 8, repeat=config.update_epochs)
     assert (_parameters(reference) - before).abs().max() > 1e-4  # the update moved them
     torch.testing.assert_close(_parameters(ours), _parameters(reference), rtol=1e-5, atol=1e-6)
 
 
 def _parameters(algorithm) -> torch.Tensor:
     return torch.cat([p.detach().flatten() for p in algorithm.parameters()])
+
+
+def _clipped_loss(ratio: np.ndarray, advantages: np.ndarray, eps: float = 0.2) -> float:
+    """Tianshou's PPO actor loss: -mean(min(r A, clip(r, 1 - eps, 1 + eps) A))."""
+    clipped = np.clip(ratio, 1 - eps, 1 + eps)
+    return float(-np.minimum(ratio * advantages, clipped * advantages).mean())
+
+
+def test_repeats_of_an_observation_collapse_exactly():
+    rng = np.random.default_rng(0)
+    steps, envs, n_obs = 300, 4, 6
+    keys = rng.integers(n_obs, size=(steps, envs))
+    terminated = rng.random((steps, envs)) < 0.02
+    groups = visit_groups(keys, terminated, n_obs).T.reshape(-1)
+    advantages = rng.normal(size=groups.size)
+    aggregated = aggregate_repeats(groups, advantages)
+    normalized = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+    assert len(aggregated.visits) == 2 * len(np.unique(groups)) < groups.size / 2
+    # a visit and its sample share the group, hence the probability ratio
+    assert (groups[aggregated.visits] == np.tile(np.unique(groups), 2)).all()
+    ids, group_of_visit = np.unique(groups, return_inverse=True)
+    for _ in range(5):  # any policy change: one ratio per group
+        ratio_of_group = rng.uniform(0.5, 1.5, len(ids))
+        full = _clipped_loss(ratio_of_group[group_of_visit], normalized)
+        ratio = ratio_of_group[group_of_visit[aggregated.visits]]
+        assert _clipped_loss(ratio, aggregated.advantages) == pytest.approx(full, rel=1e-12)

@@ -123,6 +123,7 @@ def ppo_hyperparameters(config: TrainConfig) -> dict[str, Any]:
         "gae_lambda": config.gae_lambda,
         "gamma": config.gamma,
         "max_batchsize": config.rollout_steps,
+        "advantage_normalization": not config.aggregate_repeats,
     }
 
 

@@ -45,6 +45,11 @@ class TrainConfig:
             are not in equilibrium against its realized table (exact check when the reward
             phase begins) pays -1 / reward_plays per reward play instead of the leader's
             utility (``StopOnThresholdWrapper.step`` of the reference).
+        aggregate_repeats: the actor learns from two samples per (episode, observation), the
+            sums of its visits' positive and negative advantages (an exact reduction of the
+            full-batch clipped loss; advantages normalized over the whole batch), the critic
+            from those samples' states (see :mod:`baselines.mappo.aggregation`). Off: every
+            visit is a sample and tianshou normalizes advantages per minibatch.
         basic_pomdp: ablation: drop response-phase transitions from training.
         eval_every: env steps between deterministic (policy-table) evaluations.
         eval_seeds: follower-dynamics seeds of each evaluation.
@@ -84,6 +89,7 @@ class TrainConfig:
     explore_eps: float = 0.05
     first_episode_uniform: bool = True
     equilibrium_penalty: bool = True
+    aggregate_repeats: bool = True
     basic_pomdp: bool = False
     eval_every: int = 200_000
     eval_seeds: tuple[int, ...] = (0, 1, 2)
@@ -130,11 +136,6 @@ class TrainConfig:
             raise ValueError(
                 f"rollout_steps ({self.rollout_steps}) must be >= num_envs ({self.num_envs})"
             )
-
-    @property
-    def minibatch_size(self) -> int:
-        """Samples per gradient step."""
-        return max(1, self.rollout_steps // self.num_minibatches)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly copy (for W&B, checkpoints and exported tables)."""

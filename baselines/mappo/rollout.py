@@ -58,6 +58,8 @@ class RolloutBatch:
         action: the raw action taken (before mapping to the env's action space).
         reward: the reward, after the equilibrium penalty.
         terminated: the episode ended with this step.
+        key: the table row (observation index) of each step's observation.
+        n_observations: rows of a table.
         last_observation: the observation after the last step, (num_envs, obs_dim).
         last_state: the privileged state after the last step.
     """
@@ -67,6 +69,8 @@ class RolloutBatch:
     action: NDArray[Any]
     reward: NDArray[np.float64]
     terminated: NDArray[np.bool_]
+    key: NDArray[np.intp]
+    n_observations: int
     last_observation: NDArray[np.float32]
     last_state: NDArray[np.float32]
 
@@ -214,6 +218,7 @@ class Rollout:
         actions = np.empty((steps, b, *self.raw_action_shape), self.raw_tables.dtype)
         rewards = np.empty((steps, b))
         terminated = np.empty((steps, b), bool)
+        keys = np.empty((steps, b), np.intp)
         taken = steps
         for t in range(steps):
             checked = self._check(step_count + t * b)
@@ -221,7 +226,7 @@ class Rollout:
                 taken = t
                 break
             observations[t], states[t] = self.observation, self.state
-            key = self.keys(self.observation)
+            keys[t] = key = self.keys(self.observation)
             actions[t] = self.raw_tables[self._rows, key]
             observation, reward, done, _, info = self.venv.step(self.tables[self._rows, key])
             self.observation, self.state = observation["observation"], observation["state"]
@@ -239,6 +244,8 @@ class Rollout:
             actions[:taken],
             rewards[:taken],
             terminated[:taken],
+            keys[:taken],
+            len(self.keys),
             self.observation.copy(),
             self.state.copy(),
         )

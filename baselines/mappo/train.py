@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 from baselines import tracking
 from baselines.mappo.advantages import gae
 from baselines.mappo.agent import StackelbergPPO, build_agent
+from baselines.mappo.aggregation import aggregate_repeats, visit_groups
 from baselines.mappo.best_table import BestVerifiedTable, rank
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.commitment import table_sampler
@@ -249,18 +250,25 @@ def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) 
     if c.basic_pomdp:  # the ablation trains on reward-phase steps only
         keep = _env_major(batch.state[..., PHASE_FLAG] == 1.0)
         keep = keep if keep.any() else np.ones_like(keep)
+    visits = np.flatnonzero(keep)
+    advantages = _env_major(advantages)[visits]
+    if c.aggregate_repeats:
+        groups = visit_groups(batch.key, batch.terminated, batch.n_observations)
+        aggregated = aggregate_repeats(_env_major(groups)[visits], advantages)
+        visits, advantages = visits[aggregated.visits], aggregated.advantages
 
     def column(array: np.ndarray) -> np.ndarray:
-        return _env_major(array)[keep]
+        return _env_major(array)[visits]
 
     rollout = Batch(
         obs=Batch(observation=column(batch.observation), state=column(batch.state)),
         act=column(batch.action),
         v_s=torch.as_tensor(column(values[:-1]), dtype=torch.float32),
         returns=torch.as_tensor(column(returns), dtype=torch.float32),
-        adv=torch.as_tensor(column(advantages), dtype=torch.float32),
+        adv=torch.as_tensor(advantages, dtype=torch.float32),
     )
-    stats = algorithm.learn(rollout, c.minibatch_size, c.update_epochs)
+    minibatch = math.ceil(len(visits) / c.num_minibatches)
+    stats = algorithm.learn(rollout, minibatch, c.update_epochs)
     return {
         "losses/loss": stats.loss.mean,
         "losses/policy_loss": stats.actor_loss.mean,
