@@ -6,8 +6,9 @@ Every field of :class:`~baselines.mappo.config.TrainConfig` is an option (``--nu
 
     econ-baselines train --env econ_envs/MessageAllocation-v0 --algo mappo --seed 0 --steps 2e6
 
-Prints the exact score of the learned deterministic policy table at the end, and where the
-table (JSON), the checkpoint and the W&B run were written. ``--resume RUN_DIR`` continues a run
+Prints the exact score of the exported table (the best verified table, see the README's
+reference-method table) and of the deterministic policy's table at the end, and where the table
+(JSON), the checkpoint and the W&B run were written. ``--resume RUN_DIR`` continues a run
 from its checkpoint (the stored config, with ``--steps`` as the new total).
 
 Torch runs on one thread: the networks are small, so intra-op threads only contend (on a 2-core
@@ -99,12 +100,17 @@ def run(args: argparse.Namespace) -> int:
         result = train(TrainConfig(**stored), run_dir=run_dir, resume=checkpoint)
     else:
         result = train(config_from_args(args))
-    score = result.score
+    score, deterministic = result.score, result.deterministic
     gap = "unknown" if score.optimality_gap is None else f"{score.optimality_gap:.4f}"
+    solved = "not found" if result.solved_at is None else f"at step {result.solved_at:,}"
     print(
-        f"{result.run_dir.name}: value {score.value:.4f} (optimum {score.optimal_value}, "
-        f"gap {gap}), follower regret {score.regret:.4f}, {result.global_step} steps, "
-        f"{result.steps_per_second:.0f} steps/s"
+        f"{result.run_dir.name}: {result.source}: value {score.value:.4f} (optimum "
+        f"{score.optimal_value}, gap {gap}), follower regret {score.regret:.4f}; optimum "
+        f"{solved}; {result.global_step:,} steps, {result.steps_per_second:,.0f} steps/s"
+    )
+    print(
+        f"deterministic policy: value {deterministic.value:.4f}, "
+        f"follower regret {deterministic.regret:.4f}"
     )
     print(f"policy table: {result.run_dir / TABLE_NAME}")
     return 0
