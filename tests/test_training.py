@@ -270,3 +270,19 @@ def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path):
     tables = [json.loads((d / TABLE_NAME).read_text()) for d in (whole_dir, killed_dir)]
     assert tables[0]["table"] == tables[1]["table"]
     assert tables[0]["score"] == tables[1]["score"]
+
+
+@pytest.mark.parametrize(
+    ("env_id", "env_kwargs", "target"),
+    [
+        ("econ_envs/Maintain-v0", {"mixed": True}, 0.90),  # supremum 0.9167
+        ("econ_envs/MatrixDesign-v0", {}, 1.0),  # off-diagonal, no transfer paid
+    ],
+)
+def test_box_action_presets_reach_their_targets(tmp_path, env_id, env_kwargs, target):
+    config = TrainConfig(
+        env_id=env_id, env_kwargs=env_kwargs, total_steps=4_000_000, track=False, progress=False
+    )
+    result = train(config, run_dir=tmp_path)
+    assert result.solved_at is not None
+    assert result.score.value >= target and result.score.regret == 0.0
