@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from econ_envs.policy_table import evaluate_table, evaluate_table_seeds
 from econ_envs.published import OPTIMAL_MSPM_MESSAGES, optimal_mspm_table
+
+DATA = Path(__file__).parent / "data"
 
 
 def test_escape_row_3_is_optimal():
@@ -89,3 +94,15 @@ def test_best_response_dynamics_is_an_exact_oracle():
     )
     assert result.regret == 0.0 and result.empirical_regret == 0.0
     assert result.value == 0.0
+
+
+def test_mspm_5_types_3_messages_attains_welfare_loss_0():
+    # the optimum that KNOWN_OPTIMA declares, attained by a table the preset found (seed 1)
+    document = json.loads((DATA / "mspm_5types_3messages_optimal_table.json").read_text())
+    table = np.array(document["table"], np.float32)
+    results = evaluate_table_seeds(
+        document["env_id"], table, seeds=(0, 1, 2), **document["env_kwargs"]
+    )
+    assert [r.value for r in results] == [0.0, 0.0, 0.0]
+    assert [r.regret for r in results] == [0.0, 0.0, 0.0]
+    assert results[0].optimal_value == 0.0
