@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from baselines.mappo.cli import option_name
+
 MSG = "econ_envs/MessageAllocation-v0"
 MSPM = "econ_envs/MSPM-v0"
 
@@ -104,9 +106,11 @@ def run_one(
             run_dir,
         ]
         for name, value in overrides.items():
-            command += ["--" + name.replace("_", "-"), *_option_values(value)]
+            command += [option_name(name), *_option_values(value)]
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
         process_seconds = time.perf_counter() - started
         (table,) = Path(run_dir).glob("*/policy_table.json")
         document = json.loads(table.read_text())

@@ -6,7 +6,9 @@ them. The clipped surrogate of a sample is ``min(r A, clip(r) A)``, which is ``A
 for ``A >= 0`` and ``A max(r, 1 - e)`` for ``A < 0``; summed over the visits it depends only on
 the sum of their positive advantages and the sum of their negative ones. So the actor learns the
 same full-batch loss (and gradient) from two samples per (episode, observation), carrying those
-sums, as from every visit (MSPM: ~2,500-step episodes over 32 observations).
+sums, as from every visit (MSPM: ~2,500-step episodes over 32 observations). A group whose
+visits all have one sign gives one sample: a zero advantage adds nothing to the loss, and with a
+policy far from an old action it would multiply an infinite ratio by 0.
 
 The advantages are normalized over the whole batch first (tianshou's per-minibatch normalization
 does not commute with the sums and is turned off), and the sums are scaled by ``samples /
@@ -25,13 +27,13 @@ from numpy.typing import NDArray
 
 @dataclass(frozen=True)
 class Aggregated:
-    """Two samples per group of visits: which visit each sample is, and its advantage.
+    """Up to two samples per group of visits: which visit each sample is, and its advantage.
 
     Attributes:
-        visits: (2 * groups,) index of the visit each sample takes its observation, state,
-            action and return from: the first visit of the group, then its last.
-        advantages: (2 * groups,) the group's summed positive, then negative, normalized
-            advantages, scaled by ``samples / visits``.
+        visits: index of the visit each sample takes its observation, state, action and return
+            from: the first visit of a group carries its positive sum, the last its negative.
+        advantages: the group's summed positive or negative normalized advantages (never 0),
+            scaled by ``samples / visits``.
     """
 
     visits: NDArray[np.intp]
@@ -50,8 +52,10 @@ def aggregate_repeats(groups: NDArray[np.int64], advantages: NDArray[np.float64]
     last = len(groups) - 1 - np.unique(groups[::-1], return_index=True)[1]
     positive = np.bincount(index, np.maximum(normalized, 0.0), len(ids))
     negative = np.bincount(index, np.minimum(normalized, 0.0), len(ids))
-    scale = 2 * len(ids) / len(groups)
-    return Aggregated(np.concatenate([first, last]), np.concatenate([positive, negative]) * scale)
+    visits = np.concatenate([first, last])
+    sums = np.concatenate([positive, negative])
+    kept = np.flatnonzero(sums)
+    return Aggregated(visits[kept], sums[kept] * (len(kept) / len(groups)))
 
 
 def visit_groups(

@@ -28,6 +28,11 @@ from baselines.mappo.config import ALGOS, TrainConfig
 _SHORT = {"env_id": "--env", "total_steps": "--steps", "learning_rate": "--lr"}
 
 
+def option_name(field: str) -> str:
+    """The command-line option of a :class:`TrainConfig` field (``learning_rate`` -> ``--lr``)."""
+    return _SHORT.get(field, "--" + field.replace("_", "-"))
+
+
 def _steps(text: str) -> int:
     """Integers that may be written like ``2e6``."""
     value = float(text)
@@ -53,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add one option per :class:`TrainConfig` field, plus ``--resume``."""
     described = _field_help()
     for f in dataclasses.fields(TrainConfig):
-        flag = _SHORT.get(f.name, "--" + f.name.replace("_", "-"))
+        flag = option_name(f.name)
         kind = str(f.type)
         options: dict[str, Any] = {"dest": f.name, "default": None, "help": described[f.name]}
         if kind == "bool":
