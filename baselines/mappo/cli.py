@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,24 +88,35 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(**given)
 
 
+def _checked(make: Callable[[], TrainConfig]) -> TrainConfig:
+    """``make()``; a bad value exits with a one-line error naming it."""
+    try:
+        return make()
+    except ValueError as error:
+        raise SystemExit(f"econ-baselines train: error: {error}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Train (or resume), print the exact score of the learned table, return 0."""
     import torch
 
-    from baselines.mappo.checkpoint import Checkpoint
+    from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
     from baselines.mappo.train import TABLE_NAME, train
 
     torch.set_num_threads(1)
     if args.resume:
         path = Path(args.resume)
+        if not (path / CHECKPOINT_NAME if path.is_dir() else path).is_file():
+            raise SystemExit(f"econ-baselines train: error: --resume: no checkpoint at {path}")
         checkpoint = Checkpoint.load(path)
         stored = dict(checkpoint.config)
         if args.total_steps is not None:
             stored["total_steps"] = args.total_steps
         run_dir = path if path.is_dir() else path.parent
-        result = train(TrainConfig(**stored), run_dir=run_dir, resume=checkpoint)
+        config, resume = _checked(lambda: TrainConfig(**stored)), checkpoint
     else:
-        result = train(config_from_args(args))
+        config, resume, run_dir = _checked(lambda: config_from_args(args)), None, None
+    result = train(config, run_dir=run_dir, resume=resume)
     score, deterministic = result.score, result.deterministic
     gap = "unknown" if score.optimality_gap is None else f"{score.optimality_gap:.4f}"
     solved = "not found" if result.solved_at is None else f"at step {result.solved_at:,}"

@@ -137,6 +137,14 @@ class TrainConfig:
             raise ValueError(
                 f"rollout_steps ({self.rollout_steps}) must be >= num_envs ({self.num_envs})"
             )
+        if not 0.0 <= self.explore_eps <= 1.0:
+            raise ValueError(f"explore_eps must be in [0, 1], got {self.explore_eps!r}")
+        for name in ("checkpoint_seconds", "solve_tolerance"):
+            value = getattr(self, name)
+            if not value >= 0.0:  # also rejects NaN
+                raise ValueError(f"{name} must be >= 0, got {value!r}")
+        if not self.eval_seeds:
+            raise ValueError("eval_seeds must name at least one seed")
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly copy (for W&B, checkpoints and exported tables)."""
