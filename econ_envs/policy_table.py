@@ -29,6 +29,9 @@ from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.random import StreamBatch, key_from_seed
 
+#: the most plays (type profiles x message profiles) one exact evaluation of a table enumerates
+MAX_EXACT_PLAYS = 2_000_000
+
 
 @dataclass(frozen=True)
 class TableEvaluation:
@@ -72,6 +75,12 @@ def observation_vectors(env_id: str, **env_kwargs: Any) -> NDArray[np.float32]:
     """The leader observation of every policy-table row of ``env_id``: feed these to a policy
     network to export it as a table."""
     return game_of(env_id, **env_kwargs).observation_vectors()
+
+
+def exact_plays(game: StackelbergGame) -> int:
+    """The plays an exact evaluation of one policy table of ``game`` enumerates: every type
+    profile times every message profile."""
+    return int(np.prod(game.spec.n_types, dtype=np.int64) * np.prod(game.spec.n_messages))
 
 
 def check_table(game: StackelbergGame, actions: ArrayLike) -> NDArray[Any]:
@@ -139,6 +148,10 @@ def score_tables(
         ``(values, regrets)``, each (k,): the leader's expected utility over the type
         distribution, and the largest interim gain of a deviating follower type (0 at a
         Bayes–Nash equilibrium).
+
+    Raises:
+        ValueError: if one table's enumeration exceeds :data:`MAX_EXACT_PLAYS` plays (tables
+            are enumerated in chunks that stay within it).
     """
     tables = np.asarray(tables)
     strategies = np.asarray(strategies, dtype=np.intp)
@@ -151,9 +164,21 @@ def score_tables(
         raise ValueError(
             f"strategies must have shape ({len(tables)}, {n}, {max_types}), got {strategies.shape}"
         )
+    per_table = exact_plays(game)
+    if per_table > MAX_EXACT_PLAYS:
+        raise ValueError(
+            f"an exact evaluation of a table of this game enumerates {per_table:,} plays "
+            f"(type x message profiles); the limit is {MAX_EXACT_PLAYS:,}"
+        )
     checked = game.check_action(tables.reshape(-1, *tables.shape[2:])).reshape(tables.shape)
-    tensor = outcome_tensors(game, checked)
-    return leader_value(tensor, strategies), equilibrium_regret(tensor, strategies)
+    values, regrets = np.zeros(len(tables)), np.zeros(len(tables))
+    chunk = MAX_EXACT_PLAYS // per_table  # tables per batched enumeration
+    for start in range(0, len(tables), chunk):
+        part = slice(start, start + chunk)
+        tensor = outcome_tensors(game, checked[part])
+        values[part] = leader_value(tensor, strategies[part])
+        regrets[part] = equilibrium_regret(tensor, strategies[part])
+    return values, regrets
 
 
 def evaluate_table(

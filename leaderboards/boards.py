@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,13 +24,11 @@ from typing import Any
 from econ_envs.adapters.common import EpisodeOptions
 from econ_envs.ama import AMADomain, make_domain
 from econ_envs.games import game_class
-from econ_envs.policy_table import game_of
+from econ_envs.policy_table import MAX_EXACT_PLAYS, exact_plays, game_of
 from econ_envs.registry import AMA, ENTRIES, STACKELBERG, EnvEntry, entry
 
 #: seeds of the follower dynamics on every Stackelberg board
 STACKELBERG_SEEDS: tuple[int, ...] = tuple(range(10))
-#: the most plays (type profiles x message profiles) the exact Stackelberg evaluator enumerates
-MAX_EXACT_PLAYS = 2_000_000
 #: seed of the type profiles on every AMA board, and how many profiles
 AMA_SEED = 0
 AMA_PROFILES = 10_000
@@ -210,7 +207,7 @@ def _board(registered: EnvEntry, preset: Mapping[str, Any]) -> Board:
             True,
             optimum,
             reference,
-            n_plays=len(game.types.profiles) * math.prod(game.spec.n_messages),
+            n_plays=exact_plays(game),
         )
     domain = ama_domain(registered.id, kwargs)
     return Board(

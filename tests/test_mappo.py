@@ -235,3 +235,17 @@ def test_repeats_of_an_observation_collapse_exactly():
         full = _clipped_loss(ratio_of_group[group_of_visit], normalized)
         ratio = ratio_of_group[group_of_visit[aggregated.visits]]
         assert _clipped_loss(ratio, aggregated.advantages) == pytest.approx(full, rel=1e-12)
+
+
+def test_score_tables_chunks_large_batches_and_refuses_huge_games():
+    game = game_of("econ_envs/MSPM-v0", n_types=5, n_messages=3)  # 225 plays per table
+    rng = np.random.default_rng(0)
+    tables = rng.uniform(0, 1, (9000, game.spec.n_observations, 3)).astype(np.float32)
+    strategies = rng.integers(3, size=(9000, 2, 5))
+    values, regrets = score_tables(game, tables, strategies)  # 2,025,000 plays: 2 chunks
+    one_by_one = [score_tables(game, tables[i : i + 1], strategies[i : i + 1]) for i in (0, 8999)]
+    assert [values[0], values[-1]] == [v[0] for v, _ in one_by_one]
+    assert [regrets[0], regrets[-1]] == [r[0] for _, r in one_by_one]
+    lane = game_of("econ_envs/LaneCoordination-v0")
+    with pytest.raises(ValueError, match="enumerates 60,466,176 plays"):
+        score_tables(lane, np.zeros((1, 1, 3), np.float32), np.zeros((1, 5, 6), np.intp))

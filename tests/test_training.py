@@ -302,3 +302,9 @@ def test_bad_options_exit_with_one_line_naming_them(tmp_path, arguments, named):
         main(["train", "--env", "econ_envs/Escape-v0", "--run-dir", str(tmp_path), *arguments])
     assert named in str(exited.value) and "\n" not in str(exited.value)
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_a_game_too_large_to_check_exactly_is_refused_before_training():
+    # LaneCoordination: 6^5 type profiles x 6^5 message profiles per table
+    with pytest.raises(ValueError, match="60,466,176 plays per policy table"):
+        TrainConfig(env_id="econ_envs/LaneCoordination-v0")

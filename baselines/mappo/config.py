@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from baselines import presets
+from econ_envs.policy_table import MAX_EXACT_PLAYS, exact_plays, game_of
 
 ALGOS = ("mappo", "ppo")
 
@@ -145,6 +146,13 @@ class TrainConfig:
                 raise ValueError(f"{name} must be >= 0, got {value!r}")
         if not self.eval_seeds:
             raise ValueError("eval_seeds must name at least one seed")
+        plays = exact_plays(game_of(self.env_id, **self.env_kwargs))
+        if plays > MAX_EXACT_PLAYS:
+            raise ValueError(
+                f"env_kwargs: {self.env_id} with {self.env_kwargs} has {plays:,} plays per "
+                f"policy table (type x message profiles); training checks and evaluates tables "
+                f"exactly, which allows at most {MAX_EXACT_PLAYS:,}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-friendly copy (for W&B, checkpoints and exported tables)."""
