@@ -66,10 +66,10 @@ class StackelbergPPO(PPO):
     Optimizer = ForeachOptimizer
 
     def learn(self, batch: Batch, batch_size: int, repeat: int) -> Any:
-        """PPO update from ``batch`` (keys ``obs``, ``act``, ``v_s``, ``returns``, ``adv``;
-        advantages not yet normalized): adds the old log-probabilities under the current policy
-        (as tianshou's ``_preprocess_batch`` does) and runs tianshou's ``_update_with_batch``.
-        Returns its training statistics."""
+        """PPO update from ``batch`` (keys ``obs``, ``act``, ``v_s``, ``returns``, ``adv``; tianshou
+        normalizes ``adv`` per minibatch if ``advantage_normalization`` is on): adds the old
+        log-probabilities under the current policy (as tianshou's ``_preprocess_batch`` does) and
+        runs tianshou's ``_update_with_batch``. Returns its training statistics."""
         batch.act = torch.as_tensor(batch.act)
         batch.info = Batch()  # the policy's forward reads it
         with torch.no_grad():
