@@ -231,7 +231,7 @@ class Rollout:
             observation, reward, done, _, info = self.venv.step(self.tables[self._rows, key])
             self.observation, self.state = observation["observation"], observation["state"]
             if self.penalized.any():
-                play_ended = info.get("_leader_utility", np.zeros(b, bool)) | done
+                play_ended = info.get("_leader_utility", done) | done
                 reward = np.where(self.penalized & play_ended, self.penalty, reward)
             rewards[t], terminated[t] = reward, done
             self.returns += reward

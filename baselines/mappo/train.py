@@ -50,7 +50,6 @@ from baselines.mappo.rollout import (
     rollout_state,
     spaces,
 )
-from econ_envs.policy_table import observation_vectors
 
 TABLE_NAME = "policy_table.json"
 SUBMISSION_NAME = "submission.json"
@@ -98,8 +97,6 @@ class TrainingRun:
         observation_space, action_space = spaces(c.env_id, c.env_kwargs)
         self.algorithm = build_agent(c, observation_space, action_space)
         policy = self.algorithm.policy
-        self.vectors = observation_vectors(c.env_id, **c.env_kwargs)
-        self.sample_tables = table_sampler(policy, self.vectors)
         self.rollout = Rollout(
             c.env_id,
             c.env_kwargs,
@@ -111,6 +108,8 @@ class TrainingRun:
             c.equilibrium_penalty,
             c.seed,
         )
+        self.vectors = self.rollout.keys.vectors  # every observation, in table-row order
+        self.sample_tables = table_sampler(policy, self.vectors)
         self.steps_per_env = math.ceil(c.rollout_steps / c.num_envs)
         self.global_step, self.updates, self.wall_clock = 0, 0, 0.0
         self.best = BestVerifiedTable(c.env_id, c.env_kwargs, c.eval_seeds, c.solve_tolerance)
