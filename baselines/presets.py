@@ -41,17 +41,26 @@ class Preset:
     env_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
+#: the update of the throughput-bound presets: with repeats aggregated a rollout holds ~2,000
+#: samples, and an optimizer step costs ~1.5 ms of fixed overhead whatever its size, so one
+#: full-batch minibatch and 4 epochs (4 steps instead of 80) cut the update ~7x. Measured
+#: (bench/learning.py, 5 seeds each): MSPM 3/2 finds the optimum at the same env steps (the
+#: search finds it, not the slow lr), 4/2 5/5 in 6-20 s (80 steps: 8-51 s); MessageAllocation
+#: at the same step; a 1M-step run goes from 55-64k to ~112k env steps/s (MSPM) and from
+#: 70-77k to ~133k (MessageAllocation), start-up included.
+FULL_BATCH = {"update_epochs": 4, "num_minibatches": 1}
+
 PRESETS: dict[str, Preset] = {
     # measured: 128 envs (an episode ends every ~5 rollouts) learn MSPM faster than the ~10
     # of the num_envs formula, which collect slowly
     # the published threshold: welfare loss 0 (we allow 0.005)
-    "econ_envs/MSPM-v0": Preset(learning_rate=3e-6, num_envs=128, solve_tolerance=0.005),
-    "econ_envs/MSPM-Agrawal-v0": Preset(learning_rate=3e-6, num_envs=128, solve_tolerance=0.005),
-    # measured (3 messages, 2-core machine, 8 updates, two runs each): the PPO update dominates;
-    # 4 epochs instead of 10 raise training from 13-19k to 26-33k env steps/s (MAPPO and PPO)
-    # and still solve seeds 0/1/2 for both, in at most 8-9 s each (10 epochs: up to 8 s MAPPO,
-    # 16 s PPO); MAPPO needs more env steps (97k-203k vs 53k-115k) in about the same seconds
-    "econ_envs/MessageAllocation-v0": Preset(update_epochs=4),
+    "econ_envs/MSPM-v0": Preset(
+        learning_rate=3e-6, num_envs=128, solve_tolerance=0.005, **FULL_BATCH
+    ),
+    "econ_envs/MSPM-Agrawal-v0": Preset(
+        learning_rate=3e-6, num_envs=128, solve_tolerance=0.005, **FULL_BATCH
+    ),
+    "econ_envs/MessageAllocation-v0": Preset(**FULL_BATCH),
     # mixed leader: value >= 0.90 of the supremum 0.9167 (pure: the optimum 0.6667 exactly)
     "econ_envs/Maintain-v0": Preset(solve_tolerance=0.0166),
     # the optimum 1.0 exactly: an off-diagonal cell with no transfer paid

@@ -169,6 +169,7 @@ def test_update_is_tianshou_ppo():
         rollout_steps=200,
         num_envs=num_envs,
         update_epochs=3,
+        num_minibatches=8,
         aggregate_repeats=False,
     )
     ours = build_agent(config, *spaces(MSG, SHORT))
