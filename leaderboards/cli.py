@@ -7,9 +7,16 @@ Examples::
     econ-leaderboard show econ_envs/MSPM-v0
     econ-leaderboard render
     econ-leaderboard seed reference zero vcg --mappo runs/mappo --bilevel runs/bilevel
+    econ-leaderboard sync
 
 W&B runs are written offline under ``<--wandb-dir>/wandb/`` unless ``WANDB_MODE`` says otherwise.
-A rejected submission exits with status 2 and writes nothing.
+A rejected submission exits with status 2 and writes nothing. A failure to write a record, a
+W&B run or a rendered board (read-only folder, disk full) exits with status 3 and a message
+naming the path (``storage error``). A submission identical to an entry already on its board
+(same method and table or params) is not recorded again: ``submit`` prints ``already on the
+board`` with the earlier record and exits with status 0. A file in the results that is not a
+valid record of its board is skipped with a ``warning`` naming it. ``sync`` re-logs the W&B run
+of every record whose offline run is missing or truncated (a submit killed while logging).
 """
 
 from __future__ import annotations
@@ -17,16 +24,19 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from econ_envs.registry import STACKELBERG
 from leaderboards.boards import boards, select
 from leaderboards.convert import FORMATS, read_converted
-from leaderboards.records import RESULTS_DIR, load_records
+from leaderboards.records import RESULTS_DIR, RecordWarning, StorageError, load_records
 from leaderboards.render import HEADER, OUT_DIR, board_rows, describe, fmt
 from leaderboards.submission import SubmissionError, load_submission
 
 _STATUS_REJECTED = 2
+_STATUS_STORAGE = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -44,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         default="submission",
         help="the file is a submission (default), or a result file of econ-baselines train "
         "(mappo: policy_table.json) or bilevel, converted to one (its own score is ignored)",
+    )
+    sub.add_argument(
+        "--force", action="store_true", help="record it even if the same entry is on the board"
     )
     _wandb_options(sub)
 
@@ -90,6 +103,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     seed.add_argument("--force", action="store_true", help="resubmit entries already recorded")
     _wandb_options(seed)
+
+    sync = commands.add_parser(
+        "sync", help="re-log the W&B runs that are missing or truncated (offline W&B)"
+    )
+    sync.add_argument(
+        "--wandb-dir", type=Path, default=Path("."), help="where W&B runs are (<dir>/wandb/)"
+    )
     return parser
 
 
@@ -132,21 +152,25 @@ def _submit(args: argparse.Namespace) -> None:
         method=args.method,
         results_dir=args.results,
         wandb_dir=None if args.no_wandb else args.wandb_dir,
+        force=args.force,
     )
     record = result.record
     board = next(b for b in boards() if b.key == record["board"])
     ranked = load_records(board, args.results)
-    position = next(
-        i
-        for i, r in enumerate(ranked, 1)
-        if (r["timestamp"], r["submission_sha256"])
-        == (record["timestamp"], record["submission_sha256"])
-    )
-    print(
-        f"{record['board']}: {record['method']} scored {record['metric']} "
-        f"{fmt(record['score'])} (regret {fmt(record['regret'])}, gap "
-        f"{fmt(record['optimality_gap'])}); rank {position} of {len(ranked)}"
-    )
+    position = next((f"rank {i}" for i, r in enumerate(ranked, 1) if r == record), "not listed")
+    if result.duplicate:
+        print(
+            f"{record['board']}: {record['method']} is already on the board with this "
+            f"{'table' if board.family == STACKELBERG else 'params'} (recorded "
+            f"{record['timestamp'][:10]}, {record['metric']} {fmt(record['score'])}; "
+            f"{position} of {len(ranked)}); nothing written (--force records it again)"
+        )
+    else:
+        print(
+            f"{record['board']}: {record['method']} scored {record['metric']} "
+            f"{fmt(record['score'])} (regret {fmt(record['regret'])}, gap "
+            f"{fmt(record['optimality_gap'])}); {position} of {len(ranked)}"
+        )
     print(f"record: {result.path}")
     if result.wandb_run is not None:
         print(f"W&B run: {result.wandb_run}")
@@ -176,9 +200,37 @@ def _seed(args: argparse.Namespace) -> None:
     print(f"seeded {len(done)} new records (submissions already recorded were skipped)")
 
 
+def _sync(args: argparse.Namespace) -> None:
+    from leaderboards.sync import sync
+
+    report = sync(
+        args.results,
+        args.wandb_dir,
+        progress=lambda r, state, run: print(
+            f"{r['board']:<60} {r['method']:<45} {state} W&B run re-logged: {run}", flush=True
+        ),
+    )
+    print(
+        f"checked {report.checked} records: {len(report.relogged)} W&B runs re-logged, "
+        f"{len(report.removed)} stale temporary files removed"
+    )
+
+
+def _warn(message: Warning | str, *_: object, **__: object) -> None:
+    print(f"econ-leaderboard: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (2 when a submission is rejected)."""
+    """Run the command line; returns the exit status (2 when a submission is rejected, 3 when
+    storing a result failed). Skipped result files are reported as warnings on stderr."""
     args = _parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", RecordWarning)
+        warnings.showwarning = _warn
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "submit":
             _submit(args)
@@ -197,6 +249,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"valid submission for board {submission.board.key}")
         elif args.command == "seed":
             _seed(args)
+        elif args.command == "sync":
+            _sync(args)
+    except StorageError as error:
+        print(f"econ-leaderboard: storage error: {error}", file=sys.stderr)
+        return _STATUS_STORAGE
     except (SubmissionError, ValueError, OSError) as error:
         print(f"econ-leaderboard: rejected: {error}", file=sys.stderr)
         return _STATUS_REJECTED

@@ -21,6 +21,10 @@ from leaderboards.submission import Submission
 
 #: bump when a change of the evaluator can change a score
 EVALUATOR_VERSION = "1.0"
+#: the fields of each seed's result on a Stackelberg board (``details["per_seed"]``)
+PER_SEED_FIELDS = ("seed", "value", "regret", "empirical_regret", "follower_strategies")
+#: the metrics of an AMA board's ``details`` (each with ``<name>_se`` and ``vcg_<name>``)
+AMA_METRICS = ("objective", "revenue", "welfare", "makespan")
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,8 @@ class Evaluation:
         score_se: standard error of the score (over seeds or type profiles).
         regret: the exact equilibrium regret (0 for AMA: truthful reporting is dominant).
         optimality_gap: distance to the board's known optimum, ``None`` where unknown.
-        details: everything else the evaluator computed (per-seed values, VCG, ...), JSON data.
-        columns: column names of :attr:`rows` (the per-seed or per-metric table).
-        rows: the evaluation as table rows (for the W&B Table).
+        details: everything else the evaluator computed (per-seed values, VCG, ...), JSON data;
+            the record keeps it as ``evaluation``.
     """
 
     score: float
@@ -42,8 +45,6 @@ class Evaluation:
     regret: float
     optimality_gap: float | None
     details: dict[str, Any] = field(default_factory=dict)
-    columns: tuple[str, ...] = ()
-    rows: tuple[tuple[Any, ...], ...] = ()
 
 
 def _stackelberg(submission: Submission) -> Evaluation:
@@ -60,15 +61,12 @@ def _stackelberg(submission: Submission) -> Evaluation:
         (r.seed, r.value, r.regret, r.empirical_regret, r.follower_strategies.tolist())
         for r in results
     )
-    columns = ("seed", "value", "regret", "empirical_regret", "follower_strategies")
     return Evaluation(
         score=score,
         score_se=float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0,
         regret=max(r.regret for r in results),
         optimality_gap=board.gap(score),
-        details={"per_seed": [dict(zip(columns, row, strict=True)) for row in rows]},
-        columns=columns,
-        rows=rows,
+        details={"per_seed": [dict(zip(PER_SEED_FIELDS, row, strict=True)) for row in rows]},
     )
 
 
@@ -78,7 +76,6 @@ def _ama(submission: Submission) -> Evaluation:
     result = ama.evaluate(
         board.env_id, params, n_profiles=board.n_profiles, seed=board.seeds[0], **board.env_kwargs
     )
-    names = ("objective", "revenue", "welfare", "makespan")
     rows = tuple(
         (
             name,
@@ -86,7 +83,7 @@ def _ama(submission: Submission) -> Evaluation:
             getattr(result, f"{name}_se"),
             result.vcg_objective if name == "objective" else getattr(result, f"vcg_{name}"),
         )
-        for name in names
+        for name in AMA_METRICS
     )
     details = {
         "objective_name": result.objective_name,
@@ -103,8 +100,6 @@ def _ama(submission: Submission) -> Evaluation:
         regret=0.0,
         optimality_gap=board.gap(result.objective),
         details=details,
-        columns=("metric", "value", "standard_error", "vcg"),
-        rows=rows,
     )
 
 

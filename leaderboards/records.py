@@ -4,18 +4,30 @@ A record is one JSON file under ``<results root>/<env name>/<preset>/``. It is w
 temporary file in the same folder and renamed into place, so a reader never sees half a record
 and concurrent submissions never overwrite each other (each file name holds a random part).
 Two evaluations of the same submission give records that differ only in ``timestamp``.
+
+Reading is defensive: a ``*.json`` entry that is not a valid record of its board (a folder, a
+link to nothing, not UTF-8, not JSON, a NaN or infinite number, a field of the wrong type, a
+garbage learning curve, a record copied from another board) is skipped with a
+:class:`RecordWarning` naming it, so ``show`` and ``render`` keep working. Identical
+resubmissions (same board, method and table or params) are one entry: the newest record of them
+is listed. A temporary file left by a killed writer is git-ignored (``results/.gitignore``) and
+removed by the next write to its folder. A failed write raises :class:`StorageError`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import math
 import os
 import re
 import tempfile
+import time
 import uuid
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -28,12 +40,22 @@ import econ_envs  # noqa: F401  (registers the ids with gymnasium)
 from baselines.tracking import git_commit, package_version
 from leaderboards.boards import Board
 from leaderboards.evaluator import EVALUATOR_VERSION, Evaluation
-from leaderboards.submission import Submission
+from leaderboards.submission import (
+    MAX_BYTES,
+    Submission,
+    check_schema,
+    parse_json,
+    validate_submission,
+)
 
 RECORD_VERSION = 1
 RECORD_SCHEMA_PATH = Path(__file__).with_name("schema") / "record.schema.json"
 #: the committed records of the seeded boards
 RESULTS_DIR = Path(__file__).with_name("results")
+#: the largest record file read (a record holds its submission, at most ``MAX_BYTES``)
+MAX_RECORD_BYTES = 4 * MAX_BYTES
+#: a temporary file older than this (seconds) was left by a killed writer
+STALE_TEMPORARY_S = 600.0
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -100,52 +122,144 @@ def _file_name(record: dict[str, Any]) -> str:
     return f"{when}__{method}__{uuid.uuid4().hex[:12]}.json"
 
 
+class StorageError(OSError):
+    """Writing a record, a W&B run or a rendered board failed (read-only folder, disk full, ...):
+    a fault of the storage, not a verdict on the submission. The message names the path."""
+
+
+class RecordWarning(UserWarning):
+    """A file in a results folder was skipped because it is not a valid record of its board."""
+
+
+@contextlib.contextmanager
+def storing(path: Path) -> Iterator[None]:
+    """Turn an ``OSError`` raised while writing ``path`` into a :class:`StorageError` naming it."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except OSError as error:
+        where = error.filename or path
+        raise StorageError(f"could not write {where}: {error.strerror or error}") from error
+
+
+def remove_stale_temporaries(folder: Path, older_than_s: float = STALE_TEMPORARY_S) -> list[Path]:
+    """Remove the temporary files (``.*.tmp``) that a killed writer left in ``folder`` more than
+    ``older_than_s`` seconds ago (a live write takes milliseconds); return those removed."""
+    now = time.time()
+    removed = []
+    for path in folder.glob(".*.tmp"):
+        with contextlib.suppress(FileNotFoundError):  # another writer removed or renamed it
+            if path.is_file() and now - path.stat().st_mtime > older_than_s:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
 def write_record(record: dict[str, Any], root: Path | str = RESULTS_DIR) -> Path:
     """Write ``record`` atomically under ``root``/<board>/ and return its path.
 
-    The JSON goes to a hidden temporary file in the target folder, is flushed to disk, then
-    renamed to a fresh unique name; on any error the temporary file is removed.
+    The JSON goes to a hidden temporary file (``.*.tmp``, git-ignored) in the target folder, is
+    flushed to disk, then renamed to a fresh unique name; on any error the temporary file is
+    removed, and temporaries that a killed writer left behind are removed on the next write
+    (:func:`remove_stale_temporaries`). An ``OSError`` becomes a :class:`StorageError`.
     """
     folder = Path(root, *record["board"].split("/"))
-    folder.mkdir(parents=True, exist_ok=True)
     text = json.dumps(record, indent=1, sort_keys=True, allow_nan=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        target = folder / _file_name(record)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with storing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(folder)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            target = folder / _file_name(record)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
     return target
 
 
-def read_record(path: Path) -> dict[str, Any]:
-    """One record, checked against the record schema (``ValueError`` if it is not one)."""
+@dataclass(frozen=True)
+class StoredRecord:
+    """A valid record file of a board.
+
+    Attributes:
+        path: the file.
+        record: its content.
+        submission: its submission, checked again against its board.
+    """
+
+    path: Path
+    record: dict[str, Any]
+    submission: Submission
+
+
+def _check_record(path: Path, board: Board | None) -> StoredRecord:
+    if not path.is_file():
+        raise ValueError("it is not a regular file (a folder, or a link to nothing)")
+    if path.stat().st_size > MAX_RECORD_BYTES:
+        raise ValueError(f"it is larger than {MAX_RECORD_BYTES} bytes")
+    record = parse_json(path.read_bytes(), "record", MAX_RECORD_BYTES)
+    check_schema(record, record_schema(), "record")
+    submission = validate_submission(record["submission"])
+    claimed = (record["board"], record["env_id"], record["env_kwargs"], record["method"])
+    own = submission.board
+    if claimed != (own.key, own.env_id, dict(own.env_kwargs), submission.data["method"]):
+        raise ValueError(f"its fields disagree with its own submission (board {own.key})")
+    if board is not None and own != board:
+        raise ValueError(f"it is a record of board {own.key}, not of {board.key}")
+    return StoredRecord(path, record, submission)
+
+
+def read_record(path: Path, board: Board | None = None) -> StoredRecord:
+    """One record file, checked: a regular UTF-8 JSON file of finite numbers matching the record
+    schema, whose submission is valid on its board (and that board is ``board``, if given);
+    ``ValueError`` naming the file says what is wrong."""
     try:
-        record = json.loads(path.read_text())
-        jsonschema.validate(record, record_schema())
-    except (json.JSONDecodeError, jsonschema.ValidationError) as error:
+        return _check_record(path, board)
+    except (OSError, ValueError) as error:
         raise ValueError(f"{path} is not a valid result record: {error}") from None
-    return record
+
+
+def stored_records(board: Board, root: Path | str = RESULTS_DIR) -> list[StoredRecord]:
+    """The board's valid records under ``root``, one per entry (:attr:`Submission.entry_key`: the
+    newest record of identical resubmissions), unranked. Every other ``*.json`` file is skipped
+    with a :class:`RecordWarning` naming it."""
+    newest: dict[str, StoredRecord] = {}
+    for path in sorted(Path(root, *board.directory.parts).glob("[!.]*.json")):
+        try:
+            stored = read_record(path, board)
+        except ValueError as error:
+            warnings.warn(f"skipped: {error}", RecordWarning, stacklevel=3)
+            continue
+        key = stored.submission.entry_key
+        if key not in newest or newest[key].record["timestamp"] < stored.record["timestamp"]:
+            newest[key] = stored
+    return list(newest.values())
 
 
 def load_records(board: Board, root: Path | str = RESULTS_DIR) -> list[dict[str, Any]]:
-    """The board's records under ``root``, ranked best first; unreadable files are skipped with
-    a warning."""
-    records = []
-    for path in sorted(Path(root, *board.directory.parts).glob("[!.]*.json")):
-        try:
-            records.append(read_record(path))
-        except ValueError as error:
-            warnings.warn(str(error), stacklevel=2)
-    return rank(records, board)
+    """The board's records under ``root`` (:func:`stored_records`), ranked best first."""
+    return rank((stored.record for stored in stored_records(board, root)), board)
+
+
+def _finite_or_inf(value: float) -> float:
+    return value if math.isfinite(value) else math.inf
 
 
 def rank(records: Iterable[dict[str, Any]], board: Board) -> list[dict[str, Any]]:
-    """Best first: by score in the board's direction, then lower regret, then earlier."""
+    """Best first: by score in the board's direction, then lower regret, then earlier. A score
+    or regret that is not a finite number ranks after every finite one."""
     sign = -1.0 if board.higher_is_better else 1.0
-    return sorted(records, key=lambda r: (sign * r["score"], r["regret"], r["timestamp"]))
+    return sorted(
+        records,
+        key=lambda r: (
+            _finite_or_inf(sign * r["score"]),
+            _finite_or_inf(r["regret"]),
+            r["timestamp"],
+        ),
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from econ_envs.registry import AMA, STACKELBERG
 from leaderboards.boards import Board, boards
-from leaderboards.records import RESULTS_DIR, load_records
+from leaderboards.records import RESULTS_DIR, load_records, storing
 
 #: where ``README.md`` and ``plots/`` are written by default (this package's folder)
 OUT_DIR = Path(__file__).parent
@@ -174,8 +174,15 @@ HOW_TO = (
 
 def render(results_dir: Path | str = RESULTS_DIR, out_dir: Path | str = OUT_DIR) -> list[Path]:
     """Write ``<out_dir>/README.md`` and the plots under ``<out_dir>/plots/`` (plots of earlier
-    renders that are no longer drawn are removed); return the paths written."""
+    renders that are no longer drawn are removed); return the paths written. Files under
+    ``results_dir`` that are not valid records are skipped with a warning; a failure to write is
+    a :class:`~leaderboards.records.StorageError` naming the path."""
     out_dir = Path(out_dir)
+    with storing(out_dir):
+        return _render(Path(results_dir), out_dir)
+
+
+def _render(results_dir: Path, out_dir: Path) -> list[Path]:
     plots = out_dir / "plots"
     lines = [*HOW_TO]
     titles = {

@@ -14,7 +14,7 @@ One function per source, each yielding submissions (plain data, see
 - :func:`bilevel_runs`: runs the three bilevel baselines on every AMA board.
 
 :func:`seed_boards` submits them with :func:`leaderboards.submit.submit`, skipping a submission
-already recorded on its board (same ``submission_sha256``).
+already on its board (same method and table or params, see :func:`leaderboards.submit.submit`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from econ_envs.published import optimal_mspm_table
 from econ_envs.registry import AMA, STACKELBERG
 from leaderboards.boards import Board, ama_domain, boards
 from leaderboards.convert import from_bilevel, read_converted
-from leaderboards.records import RESULTS_DIR, load_records
-from leaderboards.submission import load_submission, params_submission, table_submission
+from leaderboards.records import RESULTS_DIR
+from leaderboards.submission import params_submission, table_submission
 from leaderboards.submit import SubmitResult, submit
 
 _REFERENCE = "REFERENCE.md"
@@ -158,15 +158,14 @@ def seed_boards(
     force: bool = False,
     progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[SubmitResult]:
-    """Submit each of ``submissions`` (skipping those already on their board unless ``force``),
-    one at a time as they come; ``progress`` is called with each new record."""
+    """Submit each of ``submissions`` (skipping the entries already on their board unless
+    ``force``), one at a time as they come; ``progress`` is called with each new record."""
     done = []
     for submission in submissions:
-        checked = load_submission(submission)
-        recorded = (r["submission_sha256"] for r in load_records(checked.board, results_dir))
-        if not force and checked.sha256 in recorded:
+        result = submit(submission, results_dir=results_dir, wandb_dir=wandb_dir, force=force)
+        if result.duplicate:
             continue
-        done.append(submit(submission, results_dir=results_dir, wandb_dir=wandb_dir))
+        done.append(result)
         if progress is not None:
-            progress(done[-1].record)
+            progress(result.record)
     return done

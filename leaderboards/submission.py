@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,17 @@ class Submission:
         """Hash of the canonical JSON of :attr:`data` (same submission, same hash)."""
         return hashlib.sha256(canonical_json(self.data).encode()).hexdigest()
 
+    @property
+    def entry_key(self) -> str:
+        """What makes a board entry: the board, the method name and what is scored (the table, or
+        the params, as float64 numbers: ``1`` and ``1.0`` are the same). Two submissions with
+        the same key are the same entry, whatever their other metadata; a different method with
+        the same table is another entry."""
+        payload = {"table": self.data["table"]} if "table" in self.data else self.data["params"]
+        numbers = {k: np.asarray(v, dtype=np.float64).tolist() for k, v in payload.items()}
+        key = [self.board.key, self.data["method"], numbers]
+        return hashlib.sha256(canonical_json(key).encode()).hexdigest()
+
 
 def canonical_json(data: Any) -> str:
     """Compact JSON with sorted keys and no NaN, the form that is hashed."""
@@ -68,33 +80,54 @@ def schema() -> dict[str, Any]:
 
 
 def _reject_constant(name: str) -> None:
-    raise SubmissionError(f"submission JSON contains {name}: only finite numbers are allowed")
+    raise ValueError(f"contains {name}: only finite numbers are allowed")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"contains {text} (not a finite float): only finite numbers are allowed")
+    return value
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     counts = Counter(k for k, _ in pairs)
     duplicated = sorted(k for k, n in counts.items() if n > 1)
     if duplicated:
-        raise SubmissionError(f"submission JSON repeats the key(s) {duplicated}")
+        raise ValueError(f"repeats the key(s) {duplicated}")
     return dict(pairs)
 
 
-def parse_submission(text: str | bytes) -> Any:
-    """Parse submission JSON strictly (size limit, no NaN/Infinity, no duplicate keys)."""
-    if len(text) > MAX_BYTES:
-        raise SubmissionError(f"submission is {len(text)} bytes; the limit is {MAX_BYTES}")
+def parse_json(text: str | bytes, what: str, max_bytes: int) -> Any:
+    """Parse the JSON of a ``what`` strictly: at most ``max_bytes``, UTF-8, no NaN/Infinity and no
+    number that overflows to infinity, no duplicate keys; :class:`SubmissionError` says why not."""
+    if len(text) > max_bytes:
+        raise SubmissionError(f"{what} is {len(text)} bytes; the limit is {max_bytes}")
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        return json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        raise SubmissionError(f"submission is not valid JSON: {error}") from None
+        raise SubmissionError(f"{what} is not valid JSON: {error}") from None
+    except ValueError as error:
+        raise SubmissionError(f"{what} JSON {error}") from None
 
 
-def _check_schema(data: Any) -> None:
-    validator = jsonschema.Draft202012Validator(schema())
+def parse_submission(text: str | bytes) -> Any:
+    """Parse submission JSON strictly (:func:`parse_json`, at most :data:`MAX_BYTES`)."""
+    return parse_json(text, "submission", MAX_BYTES)
+
+
+def check_schema(data: Any, schema: Mapping[str, Any], what: str) -> None:
+    """:class:`SubmissionError` naming where ``data`` (a ``what``) first breaks ``schema``."""
+    validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
-        raise SubmissionError(f"submission does not match the schema at {where}: {error.message}")
+        raise SubmissionError(f"{what} does not match the schema at {where}: {error.message}")
 
 
 def _check_payload(board: Board, data: Mapping[str, Any]) -> None:
@@ -122,7 +155,7 @@ def _check_payload(board: Board, data: Mapping[str, Any]) -> None:
 
 def validate_submission(data: Any) -> Submission:
     """Check submission data and find its board; :class:`SubmissionError` says what is wrong."""
-    _check_schema(data)
+    check_schema(data, schema(), "submission")
     try:
         entry(data["env_id"])
         board = find_board(data["env_id"], data["env_kwargs"])

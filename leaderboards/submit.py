@@ -2,6 +2,12 @@
 
 :func:`submit` is what ``econ-leaderboard submit`` and the board seeding both call. A rejected
 submission raises :class:`~leaderboards.submission.SubmissionError` before anything is written.
+
+Order: check, look for an identical entry on the board (same method and table or params: then
+nothing is evaluated, written or logged, and the earlier record is returned), evaluate, write the
+record atomically, then log its W&B run. A failure to write either is a
+:class:`~leaderboards.records.StorageError`; a run left missing or truncated (by that, or by a
+kill) is re-logged from the record by ``econ-leaderboard sync`` (:mod:`leaderboards.sync`).
 """
 
 from __future__ import annotations
@@ -12,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from leaderboards.evaluator import evaluate_submission
-from leaderboards.records import RESULTS_DIR, make_record, write_record
+from leaderboards.records import (
+    RESULTS_DIR,
+    StorageError,
+    make_record,
+    stored_records,
+    write_record,
+)
 from leaderboards.submission import load_submission
 
 
@@ -23,12 +35,16 @@ class SubmitResult:
     Attributes:
         record: the result record.
         path: where the record was written.
-        wandb_run: the folder of the W&B run, or ``None`` when W&B logging was off.
+        wandb_run: the folder of the W&B run, or ``None`` when W&B logging was off or nothing
+            was written.
+        duplicate: whether an identical entry was already on the board: then ``record`` and
+            ``path`` are that earlier one's and nothing was written.
     """
 
     record: dict[str, Any]
     path: Path
     wandb_run: Path | None
+    duplicate: bool = False
 
 
 def submit(
@@ -38,6 +54,7 @@ def submit(
     method: str | None = None,
     results_dir: Path | str = RESULTS_DIR,
     wandb_dir: Path | str | None = ".",
+    force: bool = False,
 ) -> SubmitResult:
     """Evaluate a submission (a JSON file or its data) and record the official result.
 
@@ -47,14 +64,25 @@ def submit(
         method: if given, replaces the submission's method name.
         results_dir: the results root (records go to ``<root>/<env name>/<preset>/``).
         wandb_dir: where the W&B run is written (``<wandb_dir>/wandb/``); ``None`` = no run.
+        force: evaluate and record it even if an identical entry is on the board (the newest
+            record of an entry is the one listed).
     """
     submission = load_submission(source, env_id=env_id, method=method)
-    evaluation = evaluate_submission(submission)
-    record = make_record(submission, evaluation)
+    if not force:
+        for stored in stored_records(submission.board, results_dir):
+            if stored.submission.entry_key == submission.entry_key:
+                return SubmitResult(stored.record, stored.path, None, duplicate=True)
+    record = make_record(submission, evaluate_submission(submission))
     path = write_record(record, results_dir)
     run = None
     if wandb_dir is not None:
         from leaderboards.wandb_log import log_record
 
-        run = log_record(record, evaluation, directory=wandb_dir)
+        try:
+            run = log_record(record, directory=wandb_dir)
+        except StorageError as error:
+            raise StorageError(
+                f"the record {path} was written, but not its W&B run ({error}); "
+                "`econ-leaderboard sync` logs it"
+            ) from error
     return SubmitResult(record, path, run)
