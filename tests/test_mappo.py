@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+import gymnasium as gym
 import numpy as np
 import pytest
 import torch
@@ -15,7 +16,12 @@ from tianshou.utils.torch_utils import policy_within_training_step
 
 from baselines import presets
 from baselines.mappo.advantages import gae
-from baselines.mappo.agent import build_agent, ppo_hyperparameters
+from baselines.mappo.agent import (
+    behavior_log_prob,
+    build_agent,
+    ppo_hyperparameters,
+    uniform_log_density,
+)
 from baselines.mappo.aggregation import aggregate_repeats, visit_groups
 from baselines.mappo.commitment import ObservationKeys, table_sampler
 from baselines.mappo.config import TrainConfig
@@ -174,7 +180,7 @@ def test_update_is_tianshou_ppo():
     )
     ours = build_agent(config, *spaces(MSG, SHORT))
     sample = table_sampler(ours.policy, observation_vectors(MSG))
-    rollout = _rollout()
+    rollout = _rollout(explore_eps=0.0, first=False)  # on-policy: tianshou's ratio is ours
     rollout.reset(0, sample)
     batch = rollout.collect(steps, sample, 0)
     reference = PPO(
@@ -217,6 +223,57 @@ def _clipped_loss(ratio: np.ndarray, advantages: np.ndarray, eps: float = 0.2) -
     """Tianshou's PPO actor loss: -mean(min(r A, clip(r, 1 - eps, 1 + eps) A))."""
     clipped = np.clip(ratio, 1 - eps, 1 + eps)
     return float(-np.minimum(ratio * advantages, clipped * advantages).mean())
+
+
+def test_rollout_records_how_each_action_was_explored():
+    num_envs, steps = 8, 400
+    config = TrainConfig(env_id=MSG, env_kwargs=SHORT, num_envs=num_envs, rollout_steps=800)
+    sample = table_sampler(
+        build_agent(config, *spaces(MSG, SHORT)).policy, observation_vectors(MSG)
+    )
+    rollout = _rollout(explore_eps=0.05, first=True)
+    rollout.reset(0, sample)
+    batch = rollout.collect(steps, sample, 0)
+    # an env's first episode is uniform (probability 1); after its first end, explore_eps
+    first_episode = np.cumsum(batch.terminated, axis=0) - batch.terminated == 0
+    assert batch.terminated.any() and not first_episode.all()
+    np.testing.assert_array_equal(batch.explore, np.where(first_episode, 1.0, np.float32(0.05)))
+
+
+def test_behavior_log_prob_is_the_exploration_mixture():
+    policy = torch.log(torch.tensor([0.5, 0.1, 0.02]))
+    explore = torch.tensor([0.0, 0.05, 1.0])
+    uniform = uniform_log_density(gym.spaces.Discrete(4))
+    expected = torch.log(torch.tensor([0.5, 0.95 * 0.1 + 0.05 / 4, 1 / 4]))
+    torch.testing.assert_close(behavior_log_prob(policy, explore, uniform), expected)
+    assert behavior_log_prob(policy, explore, uniform)[0] == policy[0]  # exactly, when on-policy
+    assert uniform_log_density(gym.spaces.Box(0.0, 5.0, (3,))) == pytest.approx(-3 * np.log(2))
+
+
+def test_update_stays_finite_when_explored_actions_are_far_outside_a_narrow_policy():
+    # a Gaussian leader with std e^-20 and uniformly explored prices: pi_old(a) underflows, so
+    # the plain ratio pi(a) / pi_old(a) overflowed and the loss went NaN at learning rate 1e-3
+    env_id = "econ_envs/MSPM-v0"
+    config = TrainConfig(env_id=env_id, learning_rate=1e-3, num_minibatches=1, update_epochs=4)
+    algorithm = build_agent(config, *spaces(env_id, {}))
+    with torch.no_grad():
+        algorithm.policy.actor.log_std.fill_(-20.0)
+    rng = np.random.default_rng(0)
+    n = 64
+    batch = Batch(
+        obs=Batch(
+            observation=rng.random((n, 7), dtype=np.float32),
+            state=rng.random((n, 28), dtype=np.float32),
+        ),
+        act=rng.uniform(-1, 1, (n, 3)).astype(np.float32),
+        explore=torch.ones(n),
+        v_s=torch.zeros(n),
+        returns=torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
+        adv=torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
+    )
+    stats = algorithm.learn(batch, n, config.update_epochs)
+    assert np.isfinite(stats.loss.mean)
+    assert all(torch.isfinite(p).all() for p in algorithm.parameters())
 
 
 def test_repeats_of_an_observation_collapse_exactly():

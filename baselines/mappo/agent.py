@@ -66,10 +66,18 @@ class StackelbergPPO(PPO):
     Optimizer = ForeachOptimizer
 
     def learn(self, batch: Batch, batch_size: int, repeat: int) -> Any:
-        """PPO update from ``batch`` (keys ``obs``, ``act``, ``v_s``, ``returns``, ``adv``; tianshou
-        normalizes ``adv`` per minibatch if ``advantage_normalization`` is on): adds the old
-        log-probabilities under the current policy (as tianshou's ``_preprocess_batch`` does) and
-        runs tianshou's ``_update_with_batch``. Returns its training statistics."""
+        """PPO update from ``batch`` (keys ``obs``, ``act``, ``v_s``, ``returns``, ``adv`` and
+        optionally ``explore``; tianshou normalizes ``adv`` per minibatch if
+        ``advantage_normalization`` is on): adds the old log-probabilities under the current
+        policy (as tianshou's ``_preprocess_batch`` does) and runs tianshou's
+        ``_update_with_batch``. Returns its training statistics.
+
+        ``explore`` is the probability that each action was drawn uniformly instead of from the
+        policy. The old log-probability is then the behaviour mixture's,
+        ``log((1 - explore) pi_old(a) + explore u)`` with ``u`` the uniform density
+        (:func:`behavior_log_prob`), so the importance ratio of a uniformly explored action is
+        ``pi(a) / (explore u)``, bounded, instead of ``pi(a) / pi_old(a)``, which overflows to
+        ``inf`` (and the loss to NaN) once the Gaussian's std is small."""
         batch.act = torch.as_tensor(batch.act)
         batch.info = Batch()  # the policy's forward reads it
         with torch.no_grad():
@@ -78,8 +86,31 @@ class StackelbergPPO(PPO):
                 for minibatch in batch.split(self.max_batchsize, shuffle=False, merge_last=True)
             ]
         batch.logp_old = torch.cat(logp_old).flatten()
+        if "explore" in batch:
+            uniform = uniform_log_density(self.policy.action_space)
+            batch.logp_old = behavior_log_prob(batch.logp_old, batch.explore, uniform)
         with policy_within_training_step(self.policy):
             return self._update_with_batch(batch, batch_size, repeat)
+
+
+def uniform_log_density(action_space: gym.Space) -> float:
+    """Log-density of a uniform raw action: ``-log n`` for ``Discrete(n)``, ``-d log 2`` for a
+    ``d``-dimensional ``Box`` (raw actions in ``[-1, 1]``, before ``map_action``)."""
+    if isinstance(action_space, gym.spaces.Discrete):
+        return -float(np.log(action_space.n))
+    return -float(np.prod(action_space.shape) * np.log(2.0))
+
+
+def behavior_log_prob(
+    policy_log_prob: torch.Tensor, explore: torch.Tensor, uniform_log_density: float
+) -> torch.Tensor:
+    """``log((1 - explore) exp(policy_log_prob) + explore exp(uniform_log_density))``: the
+    log-probability of an action under the policy mixed with uniform exploration (equal to
+    ``policy_log_prob`` where ``explore`` is 0, to the uniform's where it is 1)."""
+    explore = explore.to(policy_log_prob.dtype)
+    return torch.logaddexp(
+        torch.log1p(-explore) + policy_log_prob, torch.log(explore) + uniform_log_density
+    )
 
 
 def build_agent(

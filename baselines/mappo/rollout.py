@@ -59,6 +59,8 @@ class RolloutBatch:
         reward: the reward, after the equilibrium penalty.
         terminated: the episode ended with this step.
         key: the table row (observation index) of each step's observation.
+        explore: the probability that each step's action was drawn uniformly rather than from
+            the policy (1 in a uniform first episode, else ``explore_eps``).
         n_observations: rows of a table.
         last_observation: the observation after the last step, (num_envs, obs_dim).
         last_state: the privileged state after the last step.
@@ -70,6 +72,7 @@ class RolloutBatch:
     reward: NDArray[np.float64]
     terminated: NDArray[np.bool_]
     key: NDArray[np.intp]
+    explore: NDArray[np.float32]
     n_observations: int
     last_observation: NDArray[np.float32]
     last_state: NDArray[np.float32]
@@ -219,6 +222,7 @@ class Rollout:
         rewards = np.empty((steps, b))
         terminated = np.empty((steps, b), bool)
         keys = np.empty((steps, b), np.intp)
+        explore = np.empty((steps, b), np.float32)
         taken = steps
         for t in range(steps):
             checked = self._check(step_count + t * b)
@@ -228,6 +232,7 @@ class Rollout:
             observations[t], states[t] = self.observation, self.state
             keys[t] = key = self.keys(self.observation)
             actions[t] = self.raw_tables[self._rows, key]
+            explore[t] = self._explore_probability()
             observation, reward, done, _, info = self.venv.step(self.tables[self._rows, key])
             self.observation, self.state = observation["observation"], observation["state"]
             if self.penalized.any():
@@ -245,6 +250,7 @@ class Rollout:
             rewards[:taken],
             terminated[:taken],
             keys[:taken],
+            explore[:taken],
             len(self.keys),
             self.observation.copy(),
             self.state.copy(),
@@ -266,6 +272,11 @@ class Rollout:
         self.episodes_started[rows] += 1
         self.checked[rows] = False
         self.penalized[rows] = False
+
+    def _explore_probability(self) -> NDArray[np.float32]:
+        """Per env: the probability that its table's entries were drawn uniformly."""
+        uniform = self.first_episode_uniform & (self.episodes_started == 1)
+        return np.where(uniform, 1.0, self.explore_eps).astype(np.float32)
 
     def _uniform(self, count: int) -> NDArray[np.float32]:
         """Uniform raw actions (before ``map_action``)."""
