@@ -262,6 +262,7 @@ def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) 
     rollout = Batch(
         obs=Batch(observation=column(batch.observation), state=column(batch.state)),
         act=column(batch.action),
+        explore=torch.as_tensor(column(batch.explore)),
         v_s=torch.as_tensor(column(values[:-1]), dtype=torch.float32),
         returns=torch.as_tensor(column(returns), dtype=torch.float32),
         adv=torch.as_tensor(advantages, dtype=torch.float32),
