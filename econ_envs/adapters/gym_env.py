@@ -8,6 +8,7 @@ import gymnasium as gym
 import numpy as np
 
 from econ_envs.adapters.common import EpisodeOptions, build, observation_space
+from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
 
@@ -71,9 +72,9 @@ class StackelbergEnv(gym.Env[Any, Any]):
         return self._observation(), {"phase": "response", "state": self.episodes.state[0].copy()}
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
-        if self._terminated:
-            raise RuntimeError("the episode is over: call reset() before step()")
-        result = self.episodes.step(np.asarray(action)[None])
+        if self._terminated or not self._seeded:
+            raise reset_needed(self, self._seeded)
+        result = self.episodes.step(self.game.spec.action_check.as_batch(action))
         episodes = self.episodes
         info: dict[str, Any] = {
             "phase": _PHASES[result.phase.item(0)],

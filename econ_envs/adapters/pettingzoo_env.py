@@ -31,6 +31,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pettingzoo import AECEnv, ParallelEnv
 
+from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.games.base import one_hot
 from econ_envs.random import StreamBatch, key_from_seed
@@ -114,11 +115,9 @@ class OnePlay:
     def lead(self, action: Any) -> bool:
         """One leader step with ``action``; return whether the play is over."""
         try:
-            batch_action = self.game.check_action(np.asarray(action)[None])
-        except ValueError as error:
-            raise ValueError(
-                f"agent {LEADER!r}: {error} (action space {self.game.spec.action_space})"
-            ) from None
+            batch_action = self.game.check_action(self.game.spec.action_check.as_batch(action))
+        except ValueError as error:  # every message names the action space
+            raise ValueError(f"agent {LEADER!r}: {error}") from None
         return bool(self.game.step(self.plays, batch_action)[0])
 
     def rewards(self) -> dict[str, float]:
@@ -232,7 +231,14 @@ class StackelbergAECEnv(_Views, AECEnv):
         return self.play.observe(agent)
 
     def step(self, action: Any) -> None:
-        """The selected agent acts: a follower sends its message, the leader takes a step."""
+        """The selected agent acts: a follower sends its message, the leader takes a step.
+
+        Raises:
+            ResetNeeded: (a ``RuntimeError``) before the first :meth:`reset`, or once every
+                agent of the finished play is gone.
+        """
+        if not self._seeded or not self.agents:
+            raise reset_needed(self, self._seeded, "play")
         agent = self.agent_selection
         if self.terminations[agent] or self.truncations[agent]:
             self._was_dead_step(action)
@@ -274,9 +280,13 @@ class StackelbergParallelEnv(_Views, ParallelEnv):
         return self._observations(), {agent: {} for agent in self.agents}
 
     def step(self, actions: dict[str, Any]) -> tuple[dict[str, Any], ...]:
-        """Messages at step 0, then leader steps (see the class docstring)."""
-        if not self.agents:
-            raise RuntimeError("the play is over: call reset() before step()")
+        """Messages at step 0, then leader steps (see the class docstring).
+
+        Raises:
+            ResetNeeded: (a ``RuntimeError``) before the first :meth:`reset` or after the play.
+        """
+        if not self._seeded or not self.agents:
+            raise reset_needed(self, self._seeded, "play")
         rewards = dict.fromkeys(self.agents, 0.0)
         finished = self._lead(actions) if self.play.started else self._send_messages(actions)
         if finished:

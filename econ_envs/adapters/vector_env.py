@@ -16,6 +16,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from econ_envs.adapters.common import EpisodeOptions, build, observation_space
+from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
 
@@ -25,6 +26,8 @@ class StackelbergVectorEnv(VectorEnv):
     :class:`econ_envs.adapters.gym_env.StackelbergEnv`)."""
 
     metadata = {"autoreset_mode": AutoresetMode.SAME_STEP, "render_modes": []}
+    #: whether :meth:`reset` was called (it starts every episode; later ones start on their own)
+    _has_reset = False
 
     def __init__(
         self,
@@ -70,6 +73,7 @@ class StackelbergVectorEnv(VectorEnv):
         else:
             seeds = [int(s) for s in seed]
         self.episodes.reset(self._all, np.array([key_from_seed(s) for s in seeds], np.uint64))
+        self._has_reset = True
         info = {
             "phase": PHASE_NAMES[self.episodes.phase],
             "_phase": self._everyone,
@@ -79,8 +83,15 @@ class StackelbergVectorEnv(VectorEnv):
         return self._observation(self.episodes.observe()), info
 
     def step(self, actions: Any):
+        """One leader step of every sub-env: ``actions`` has shape
+        ``(num_envs, *single_action_space.shape)`` (``ValueError`` otherwise, before anything
+        moves); ``ResetNeeded`` (a ``RuntimeError``) before the first :meth:`reset`."""
+        if not self._has_reset:
+            raise reset_needed(self, started=False)
         episodes = self.episodes
-        result = episodes.step(actions)
+        result = episodes.step(
+            self.game.spec.action_check.as_batch(actions, "actions", self.num_envs)
+        )
         observation = episodes.observe()
         finished = result.terminated
         info: dict[str, Any] = {"phase": PHASE_NAMES[result.phase], "_phase": self._everyone}
