@@ -72,6 +72,13 @@ class StackelbergEnv(gym.Env[Any, Any]):
         return self._observation(), {"phase": "response", "state": self.episodes.state[0].copy()}
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        """One leader step with ``action``, an element of :attr:`action_space`.
+
+        Raises:
+            ValueError: naming ``action``, for a wrong shape, dtype or value (nothing moves).
+            ResetNeeded: (a ``RuntimeError``) before the first :meth:`reset` or after the
+                episode ended.
+        """
         if self._terminated or not self._seeded:
             raise reset_needed(self, self._seeded)
         result = self.episodes.step(self.game.spec.action_check.as_batch(action))
