@@ -128,7 +128,7 @@ def _is_whole(folder: Path, record: dict[str, Any]) -> bool:
                 if update.key == "timestamp":
                     summary_timestamp = update.value_json
         elif kind == "history":
-            tables += any(i.key == "evaluation" for i in item.history.item)
+            tables += any("evaluation" in (i.key, *i.nested_key[:1]) for i in item.history.item)
         elif kind == "exit":
             exited = True
     return exited and tables > 0 and summary_timestamp == canonical_json(record["timestamp"])
