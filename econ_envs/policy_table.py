@@ -28,6 +28,7 @@ from econ_envs.equilibrium import (
 from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.random import StreamBatch, key_from_seed
+from econ_envs.validation import check_size
 
 #: the most plays (type profiles x message profiles) one exact evaluation of a table enumerates
 MAX_EXACT_PLAYS = 2_000_000
@@ -65,22 +66,50 @@ def game_of(env_id: str, **env_kwargs: Any) -> StackelbergGame:
     return make_game(game, **params)
 
 
+def _table_game(env_id: str, env_kwargs: dict[str, Any]) -> StackelbergGame:
+    """:func:`game_of`, refusing more than :data:`MAX_EXACT_PLAYS` policy-table rows (they are
+    enumerated one by one)."""
+    game = game_of(env_id, **env_kwargs)
+    rows = game.spec.n_observations
+    check_size("policy-table rows", rows, MAX_EXACT_PLAYS, env_id=env_id, **env_kwargs)
+    return game
+
+
 def describe_observations(env_id: str, **env_kwargs: Any) -> list[dict[str, Any]]:
     """A readable description of every row of a policy table of ``env_id``."""
-    game = game_of(env_id, **env_kwargs)
+    game = _table_game(env_id, env_kwargs)
     return [game.describe_observation(i) for i in range(game.spec.n_observations)]
 
 
 def observation_vectors(env_id: str, **env_kwargs: Any) -> NDArray[np.float32]:
     """The leader observation of every policy-table row of ``env_id``: feed these to a policy
     network to export it as a table."""
-    return game_of(env_id, **env_kwargs).observation_vectors()
+    return _table_game(env_id, env_kwargs).observation_vectors()
 
 
 def exact_plays(game: StackelbergGame) -> int:
     """The plays an exact evaluation of one policy table of ``game`` enumerates: every type
     profile times every message profile."""
     return int(np.prod(game.spec.n_types, dtype=np.int64) * np.prod(game.spec.n_messages))
+
+
+def check_exact_size(game: StackelbergGame) -> int:
+    """The plays of an exact evaluation of one table of ``game`` (:func:`exact_plays`), checked
+    against :data:`MAX_EXACT_PLAYS` before anything is enumerated.
+
+    Raises:
+        ValueError: naming the game's sizes (``n_types``, ``n_messages``), the plays they imply
+            and the limit.
+    """
+    per_table = exact_plays(game)
+    if per_table > MAX_EXACT_PLAYS:
+        spec = game.spec
+        raise ValueError(
+            f"an exact evaluation of a table of this game (n_types={spec.n_types}, "
+            f"n_messages={spec.n_messages}) enumerates {per_table:,} plays (type x message "
+            f"profiles); the limit is {MAX_EXACT_PLAYS:,}"
+        )
+    return per_table
 
 
 def check_table(game: StackelbergGame, actions: ArrayLike) -> NDArray[Any]:
@@ -164,12 +193,7 @@ def score_tables(
         raise ValueError(
             f"strategies must have shape ({len(tables)}, {n}, {max_types}), got {strategies.shape}"
         )
-    per_table = exact_plays(game)
-    if per_table > MAX_EXACT_PLAYS:
-        raise ValueError(
-            f"an exact evaluation of a table of this game enumerates {per_table:,} plays "
-            f"(type x message profiles); the limit is {MAX_EXACT_PLAYS:,}"
-        )
+    per_table = check_exact_size(game)
     checked = game.check_action(tables.reshape(-1, *tables.shape[2:])).reshape(tables.shape)
     values, regrets = np.zeros(len(tables)), np.zeros(len(tables))
     chunk = MAX_EXACT_PLAYS // per_table  # tables per batched enumeration
@@ -192,9 +216,17 @@ def evaluate_table(
 def evaluate_table_seeds(
     env_id: str, actions: ArrayLike, *, seeds: Sequence[int], **env_kwargs: Any
 ) -> list[TableEvaluation]:
-    """:func:`evaluate_table` for several seeds at once (one batched run of the dynamics)."""
+    """:func:`evaluate_table` for several seeds at once (one batched run of the dynamics).
+
+    Raises:
+        ValueError: for bad keywords (as ``gym.make``), a table of the wrong shape or outside
+            the action space, or a game whose exact evaluation enumerates more than
+            :data:`MAX_EXACT_PLAYS` plays (checked before enumerating, see
+            :func:`check_exact_size`).
+    """
     game_name, options, params = split_env_kwargs(env_id, env_kwargs)
     game = make_game(game_name, **params)
+    check_exact_size(game)
     tensor = outcome_tensor(game, actions)
     batch = len(seeds)
     dynamics = make_dynamics(

@@ -3,6 +3,11 @@
 Every environment id of the suite is one :class:`EnvEntry` in :data:`ENTRIES`. That table drives
 gymnasium registration (string entry points, so ``gymnasium.spec(id).to_json()`` works), the
 PettingZoo constructors, the README table and the test parametrization. Nothing else lists ids.
+
+An id's ``game`` (Stackelberg) or ``domain`` (AMA), and its ``preset`` where it has one, say which
+environment it is: :func:`check_identity` refuses keywords that would swap them, on every path
+(``gym.make``, ``gym.make_vec``, the PettingZoo constructors, the evaluator). For that the
+registered keywords carry the id itself as ``env_id``.
 """
 
 from __future__ import annotations
@@ -159,6 +164,36 @@ def entry(env_id: str) -> EnvEntry:
     raise ValueError(f"env_id={env_id!r} is not an econ_envs id; known ids: {known}")
 
 
+#: the keywords that say which environment an id is: an id's own value may be passed, no other
+IDENTITY_KEYWORDS = ("env_id", "game", "domain", "preset")
+
+
+def check_identity(env_id: str, kwargs: Mapping[str, Any]) -> None:
+    """Refuse keywords that would swap the environment behind ``env_id``.
+
+    ``kwargs`` (the keywords given with the id) may repeat the id's own ``game``, ``domain``,
+    ``preset`` or ``env_id``, but not change them: ``gym.make("econ_envs/MSPM-v0",
+    game="NormalForm")`` is refused; use ``econ_envs/NormalForm-v0``. A ``preset`` is checked
+    only for ids that fix one (for the others it is a keyword of the game).
+
+    Raises:
+        ValueError: naming the keyword, the id's own value and the ids that have the given one.
+    """
+    own = {"env_id": env_id, **entry(env_id).kwargs}
+    for key in IDENTITY_KEYWORDS:
+        if key not in kwargs or key not in own:
+            continue
+        value = kwargs[key]
+        if isinstance(value, str) and value == own[key]:
+            continue
+        others = [e.id for e in ENTRIES if key != "env_id" and e.kwargs.get(key) == value]
+        hint = f"; ids with {key}={value!r}: {', '.join(others)}" if others else ""
+        raise ValueError(
+            f"{key}={value!r} cannot change the environment of {env_id!r}, whose {key} is "
+            f"{own[key]!r}{hint}"
+        )
+
+
 def ids(family: str | None = None) -> tuple[str, ...]:
     """Every registered id, optionally only those of one family."""
     return tuple(e.id for e in ENTRIES if family is None or e.family == family)
@@ -173,7 +208,7 @@ def register_all() -> None:
             id=e.id,
             entry_point=e.entry_point,
             vector_entry_point=e.vector_entry_point,
-            kwargs=dict(e.kwargs),
+            kwargs={"env_id": e.id, **e.kwargs},
             disable_env_checker=False,
         )
 

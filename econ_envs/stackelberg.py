@@ -23,7 +23,13 @@ from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
 from econ_envs.random import StreamBatch
 from econ_envs.rows import gather, put_rows, row_selection
-from econ_envs.validation import check_positive_int
+from econ_envs.validation import (
+    MAX_ENTRIES,
+    check_int,
+    check_keywords,
+    check_positive_int,
+    check_size,
+)
 
 RESPONSE, REWARD = 0, 1
 _ONE = np.array(1, np.intp)  # a 0-d array: numpy adds it faster than a Python int
@@ -53,6 +59,10 @@ class StackelbergEpisodes:
         dynamics_kwargs: keywords of the dynamics (e.g. ``{"eps": 0.01, "final": "argmax"}``).
         response_iterations: iterations of the response phase (>= 0); default the game's.
         reward_plays: plays of the reward phase (>= 1); default the game's.
+
+    Size guard: ``batch * (plays per iteration + 1) * state size`` (the privileged state laid
+    out for every play of an iteration) may be at most
+    :data:`~econ_envs.validation.MAX_ENTRIES`, checked before the episodes are allocated.
     """
 
     def __init__(
@@ -67,15 +77,10 @@ class StackelbergEpisodes:
         self.game = game
         spec = game.spec
         self.batch = check_positive_int("num_envs", batch)
-        self.dynamics = make_dynamics(dynamics, spec, game.types, batch, **(dynamics_kwargs or {}))
-        if response_iterations is not None and (
-            isinstance(response_iterations, bool)
-            or not isinstance(response_iterations, int)
-            or response_iterations < 0
-        ):
-            raise ValueError(
-                f"response_iterations must be an integer >= 0, got {response_iterations!r}"
-            )
+        params = check_keywords("dynamics_kwargs", dynamics_kwargs)
+        if response_iterations is not None:
+            check_int("response_iterations", response_iterations, 0)
+        self.dynamics = make_dynamics(dynamics, spec, game.types, batch, **params)
         self.response_iterations = self.dynamics.iterations(response_iterations)
         self.reward_plays = check_positive_int(
             "reward_plays", spec.reward_plays if reward_plays is None else reward_plays
@@ -83,6 +88,18 @@ class StackelbergEpisodes:
         self.n = spec.n_followers
         self.plays_per_iteration = self.dynamics.plays_per_iteration
         self.max_types, self.max_messages = max(spec.n_types), max(spec.n_messages)
+        self._layout = _StateLayout(
+            self.n, self.max_types, self.max_messages, self.plays_per_iteration
+        )
+        check_size(
+            "privileged-state entries (episodes x (plays per iteration + 1) x state size)",
+            batch * (self.plays_per_iteration + 1) * self._layout.size,
+            MAX_ENTRIES,
+            num_envs=batch,
+            n_types=spec.n_types,
+            n_messages=spec.n_messages,
+            dynamics=dynamics,
+        )
         self.rng = StreamBatch(batch)
         self.plays = game.new_plays(batch)
         self.phase = np.zeros(batch, np.int8)
@@ -98,9 +115,6 @@ class StackelbergEpisodes:
         self.regret = np.zeros(batch)
         self.leader_utility = np.zeros(batch)
         self.follower_utilities = np.zeros((batch, self.n))
-        self._layout = _StateLayout(
-            self.n, self.max_types, self.max_messages, self.plays_per_iteration
-        )
         self.state = np.zeros((batch, self._layout.size), np.float32)
         # 0-d arrays: numpy applies them faster than Python ints
         self._response_plays = np.array(max(1, self.response_iterations * self.plays_per_iteration))

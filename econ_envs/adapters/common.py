@@ -8,8 +8,16 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
+from econ_envs.followers import DYNAMICS
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.stackelberg import StackelbergEpisodes
+from econ_envs.validation import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_keywords,
+    check_positive_int,
+)
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,11 @@ class EpisodeOptions:
         reward_plays: plays of the reward phase; ``None`` = the game's default.
         privileged_state: observe ``{"observation": ..., "state": ...}`` (for centralized
             critics) instead of the leader's observation alone.
+
+    Raises:
+        KeywordTypeError: (a ``TypeError``) for a value of the wrong type, e.g.
+            ``privileged_state=2`` or ``dynamics_kwargs=[...]``.
+        ValueError: for an unknown dynamics or a count out of range.
     """
 
     dynamics: str = "mw"
@@ -31,11 +44,29 @@ class EpisodeOptions:
     reward_plays: int | None = None
     privileged_state: bool = False
 
+    def __post_init__(self) -> None:
+        check_choice("dynamics", self.dynamics, DYNAMICS)
+        check_keywords("dynamics_kwargs", self.dynamics_kwargs)
+        if self.response_iterations is not None:
+            check_int("response_iterations", self.response_iterations, 0)
+        if self.reward_plays is not None:
+            check_positive_int("reward_plays", self.reward_plays)
+        check_bool("privileged_state", self.privileged_state)
+
 
 def build(
-    game: str, batch: int, options: EpisodeOptions, game_params: dict[str, Any]
+    game: str,
+    batch: int,
+    options: EpisodeOptions,
+    game_params: dict[str, Any],
+    env_id: str | None = None,
 ) -> tuple[StackelbergGame, StackelbergEpisodes]:
-    """The game ``game`` and ``batch`` episodes of it."""
+    """The game ``game`` and ``batch`` episodes of it; with the registered ``env_id`` (set by
+    ``gym.make``), first refuse a ``game`` or ``preset`` that is not the id's own."""
+    if env_id is not None:
+        from econ_envs.registry import check_identity
+
+        check_identity(env_id, {"game": game, **game_params})
     base = make_game(game, **game_params)
     episodes = StackelbergEpisodes(
         base,
@@ -62,12 +93,14 @@ def split_env_kwargs(
 ) -> tuple[str, EpisodeOptions, dict[str, Any]]:
     """Split ``gym.make(env_id, **kwargs)`` keywords into the game name, the episode options and
     the game's own parameters (the registry's preset keywords first, then ``kwargs``)."""
-    from econ_envs.registry import STACKELBERG, entry
+    from econ_envs.registry import STACKELBERG, check_identity, entry
 
     registered = entry(env_id)
     if registered.family != STACKELBERG:
         raise ValueError(f"env_id={env_id!r} is not a Stackelberg POMDP env")
+    check_identity(env_id, kwargs)
     merged = {**registered.kwargs, **kwargs}
+    merged.pop("env_id", None)
     game = merged.pop("game")
     option_names = EpisodeOptions.__dataclass_fields__
     options = EpisodeOptions(**{k: merged.pop(k) for k in list(merged) if k in option_names})

@@ -11,6 +11,7 @@ from econ_envs.adapters.common import EpisodeOptions, build, observation_space
 from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
+from econ_envs.validation import RenderModes, check_render_mode
 
 _ROW = np.zeros(1, np.intp)
 _PHASES: tuple[str, ...] = tuple(PHASE_NAMES.tolist())  # indexing a tuple is cheaper per step
@@ -24,7 +25,13 @@ class StackelbergEnv(gym.Env[Any, Any]):
         dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state:
             see :class:`econ_envs.adapters.common.EpisodeOptions`.
         render_mode: ``None`` or ``"ansi"``.
+        env_id: the registered id this env is made for (``gym.make`` passes it): a ``game`` or
+            ``preset`` other than the id's own is refused (see
+            :func:`econ_envs.registry.check_identity`).
         **game_params: the game's own keywords (e.g. ``n_types=4`` for MSPM).
+
+    Bad keywords raise ``ValueError`` (a value out of range) or ``TypeError`` (a value of the
+    wrong type, e.g. ``privileged_state=2``) naming the keyword, before anything is built.
 
     ``info`` always holds ``phase`` and the privileged ``state``; when a play ends,
     ``leader_utility`` and ``follower_utilities``; when the episode ends, ``follower_strategies``
@@ -33,7 +40,7 @@ class StackelbergEnv(gym.Env[Any, Any]):
     continues the stream, so an episode sequence is reproducible from the first seed.
     """
 
-    metadata = {"render_modes": ["ansi"]}
+    metadata = {"render_modes": RenderModes(("ansi",))}
 
     def __init__(
         self,
@@ -44,18 +51,17 @@ class StackelbergEnv(gym.Env[Any, Any]):
         reward_plays: int | None = None,
         privileged_state: bool = False,
         render_mode: str | None = None,
+        env_id: str | None = None,
         **game_params: Any,
     ):
+        self.render_mode = check_render_mode(render_mode, self.metadata["render_modes"])
         options = EpisodeOptions(
             dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
         )
-        self.game, self.episodes = build(game, 1, options, game_params)
-        self.privileged_state = bool(privileged_state)
+        self.game, self.episodes = build(game, 1, options, game_params, env_id)
+        self.privileged_state = options.privileged_state
         self.observation_space = observation_space(self.episodes, self.privileged_state)
         self.action_space = self.game.spec.action_space
-        if render_mode not in (None, "ansi"):
-            raise ValueError(f"render_mode must be None or 'ansi', got {render_mode!r}")
-        self.render_mode = render_mode
         self._seeded = False
         self._terminated = False
 
@@ -69,7 +75,8 @@ class StackelbergEnv(gym.Env[Any, Any]):
         self._seeded = True
         self._terminated = False
         self.episodes.reset(_ROW, keys)
-        return self._observation(), {"phase": "response", "state": self.episodes.state[0].copy()}
+        phase = _PHASES[self.episodes.phase.item(0)]  # "reward" if response_iterations == 0
+        return self._observation(), {"phase": phase, "state": self.episodes.state[0].copy()}
 
     def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
         """One leader step with ``action``, an element of :attr:`action_space`.

@@ -35,6 +35,7 @@ from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.games.base import one_hot
 from econ_envs.random import StreamBatch, key_from_seed
+from econ_envs.validation import check_render_mode
 
 LEADER = "leader"
 _ROW = np.zeros(1, np.intp)
@@ -158,9 +159,7 @@ class _Views:
     metadata: dict[str, Any] = {"render_modes": ["ansi"], "is_parallelizable": False}
 
     def _build(self, game: str, name: str, render_mode: str | None, params: dict[str, Any]):
-        if render_mode not in (None, "ansi"):
-            raise ValueError(f"render_mode must be None or 'ansi', got {render_mode!r}")
-        self.render_mode = render_mode
+        self.render_mode = check_render_mode(render_mode, type(self).metadata["render_modes"])
         self.metadata = {**type(self).metadata, "name": name}
         self.play = OnePlay(make_game(game, **params))
         self.possible_agents = list(self.play.agents)

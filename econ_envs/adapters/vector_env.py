@@ -19,11 +19,12 @@ from econ_envs.adapters.common import EpisodeOptions, build, observation_space
 from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
+from econ_envs.validation import check_render_mode
 
 
 class StackelbergVectorEnv(VectorEnv):
     """``num_envs`` Stackelberg POMDP episodes stepped together (keywords as
-    :class:`econ_envs.adapters.gym_env.StackelbergEnv`)."""
+    :class:`econ_envs.adapters.gym_env.StackelbergEnv`; ``render_mode`` must be ``None``)."""
 
     metadata = {"autoreset_mode": AutoresetMode.SAME_STEP, "render_modes": []}
     #: whether :meth:`reset` was called (it starts every episode; later ones start on their own)
@@ -39,16 +40,16 @@ class StackelbergVectorEnv(VectorEnv):
         reward_plays: int | None = None,
         privileged_state: bool = False,
         render_mode: str | None = None,
+        env_id: str | None = None,
         **game_params: Any,
     ):
-        if render_mode is not None:
-            raise ValueError(f"render_mode must be None for the vector env, got {render_mode!r}")
+        check_render_mode(render_mode, self.metadata["render_modes"])
         options = EpisodeOptions(
             dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
         )
-        self.game, self.episodes = build(game, num_envs, options, game_params)
-        self.num_envs = num_envs
-        self.privileged_state = bool(privileged_state)
+        self.game, self.episodes = build(game, num_envs, options, game_params, env_id)
+        self.num_envs = self.episodes.batch
+        self.privileged_state = options.privileged_state
         self.single_observation_space = observation_space(self.episodes, self.privileged_state)
         self.single_action_space = self.game.spec.action_space
         self.observation_space = batch_space(self.single_observation_space, num_envs)

@@ -22,6 +22,7 @@ from econ_envs.ama.domains import make_domain
 from econ_envs.ama.evaluation import ProfileScores, score_profiles
 from econ_envs.ama.mechanism import AMAParams
 from econ_envs.games.action_check import BatchActionCheck
+from econ_envs.registry import check_identity
 from econ_envs.validation import check_positive_int
 
 DEFAULT_WEIGHT_BOUNDS = (1e-3, 10.0)
@@ -37,6 +38,8 @@ class DesignerEnv(gymnasium.Env):
             1 for values in [0, 1], 3 for costs in [0, 3]).
         weight_bounds: ``(low, high)`` with ``0 < low < high``.
         render_mode: unused (no rendering), accepted for the gymnasium API.
+        env_id: the registered id (``gym.make`` passes it): a ``domain`` other than the id's
+            own raises ``ValueError`` (:func:`econ_envs.registry.check_identity`).
         **domain_kwargs: the domain's keywords (``n_agents``, ``n_items``, ``n_tasks``,
             ``distribution``, ``makespan_rule``, ``size``, ``gamma``).
     """
@@ -50,8 +53,11 @@ class DesignerEnv(gymnasium.Env):
         boost_bound: float | None = None,
         weight_bounds: tuple[float, float] = DEFAULT_WEIGHT_BOUNDS,
         render_mode: str | None = None,
+        env_id: str | None = None,
         **domain_kwargs: Any,
     ) -> None:
+        if env_id is not None:
+            check_identity(env_id, {"domain": domain})
         self.domain = make_domain(domain, **domain_kwargs)
         self.n_samples = check_positive_int("n_samples", n_samples)
         bound = self.domain.boost_scale if boost_bound is None else float(boost_bound)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 from econ_envs.followers.base import FollowerDynamics
@@ -23,14 +24,21 @@ DYNAMICS: dict[str, str] = {
 def make_dynamics(
     name: str, spec: GameSpec, types: TypeDistribution, batch: int, **params: Any
 ) -> FollowerDynamics:
-    """Construct dynamics ``name`` (a key of :data:`DYNAMICS`) for ``batch`` episodes."""
-    module, cls = DYNAMICS[check_choice("dynamics", name, DYNAMICS)].split(":")
+    """Construct dynamics ``name`` (a key of :data:`DYNAMICS`) for ``batch`` episodes.
+
+    Raises:
+        ValueError: for an unknown name, or keywords the dynamics does not take (checked
+            against its signature; errors of the dynamics' own checks pass unchanged).
+    """
+    module, name_in_module = DYNAMICS[check_choice("dynamics", name, DYNAMICS)].split(":")
+    cls = getattr(importlib.import_module(module), name_in_module)
     try:
-        return getattr(importlib.import_module(module), cls)(spec, types, batch, **params)
+        inspect.signature(cls).bind(spec, types, batch, **params)
     except TypeError as error:
         raise ValueError(
             f"dynamics_kwargs {params} do not fit dynamics={name!r}: {error}"
         ) from None
+    return cls(spec, types, batch, **params)
 
 
 __all__ = ["DYNAMICS", "FollowerDynamics", "make_dynamics"]

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
 from econ_envs.random import StreamBatch
+from econ_envs.validation import MAX_ENTRIES, check_size
 
 
 class FollowerDynamics(ABC):
@@ -32,12 +33,23 @@ class FollowerDynamics(ABC):
         spec: the game's declaration (sizes of type and message sets).
         types: the game's type distribution.
         batch: number of independent episodes.
+
+    Size guard: ``batch * n * max_types * max_messages`` (the size of one learner table) may be
+    at most :data:`~econ_envs.validation.MAX_ENTRIES` (``ValueError`` naming them).
     """
 
     #: number of plays one iteration asks for
     plays_per_iteration: int
 
     def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
+        check_size(
+            "learner entries (episodes x followers x types x messages)",
+            batch * spec.n_followers * max(spec.n_types) * max(spec.n_messages),
+            MAX_ENTRIES,
+            num_envs=batch,
+            n_types=spec.n_types,
+            n_messages=spec.n_messages,
+        )
         self.spec = spec
         self.types = types
         self.batch = batch

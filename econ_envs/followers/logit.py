@@ -21,7 +21,7 @@ from econ_envs.followers.base import masked_softmax
 from econ_envs.followers.full_information import FullInformationLearner, Learners
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
-from econ_envs.validation import check_finite
+from econ_envs.validation import check_finite, check_real_array
 
 
 class Logit(FullInformationLearner):
@@ -29,7 +29,8 @@ class Logit(FullInformationLearner):
 
     Args:
         rationality: inverse strength of the KL penalty (``lambda``), finite and > 0; large
-            values approach the best response, small ones the prior.
+            values approach the best response, small ones the prior. Any finite value is
+            computed stably (no overflow to NaN, even at ``1e308``).
         prior: the prior policy, broadcastable to (n, max_types, max_messages) over the padded
             message slots; positive on every message a follower has. ``None``: uniform.
         final: ``"sample"`` (default: a boundedly rational follower keeps its randomness, one
@@ -50,7 +51,9 @@ class Logit(FullInformationLearner):
         if self.rationality <= 0:
             raise ValueError(f"rationality must be > 0, got {rationality!r}")
         valid = self.valid_messages[:, None, :]
-        table = np.ones_like(valid, np.float64) if prior is None else np.asarray(prior, float)
+        table = (
+            np.ones_like(valid, np.float64) if prior is None else check_real_array("prior", prior)
+        )
         try:
             table = np.broadcast_to(table, (self.n, self.max_types, self.max_messages))
         except ValueError:
@@ -75,5 +78,24 @@ class Logit(FullInformationLearner):
         updated = totals.take(learners.index, axis=0) + deviation
         totals[learners.index] = updated
         mean = updated / self.counts.reshape(-1).take(learners.index)[..., None]
-        scores = self.log_prior[self.followers, learners.types] + self.rationality * mean
-        self.by_learner(self.policy)[learners.index] = masked_softmax(scores)
+        log_prior = self.log_prior[self.followers, learners.types]
+        self.by_learner(self.policy)[learners.index] = masked_softmax(
+            _scores(log_prior, self.rationality, mean)
+        )
+
+
+def _scores(
+    log_prior: NDArray[np.float64], rationality: float, mean: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """The logit scores ``log_prior + rationality * mean`` over the last axis, finite where the
+    prior is positive: a learner whose scores overflow (``rationality=1e308`` times a utility
+    above 1) is scored from ``mean - max(mean)`` instead, the same softmax in exact arithmetic,
+    whose best message scores its finite log prior, so the softmax never sees ``inf - inf``."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        scores = log_prior + rationality * mean
+    overflowed = ~np.isfinite(np.maximum.reduce(scores, axis=-1, keepdims=True))
+    if not overflowed.any():
+        return scores
+    with np.errstate(over="ignore"):
+        shifted = log_prior + rationality * (mean - np.maximum.reduce(mean, axis=-1, keepdims=True))
+    return np.where(overflowed, shifted, scores)

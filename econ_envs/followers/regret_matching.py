@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from econ_envs.followers.full_information import FullInformationLearner, Learners
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
+from econ_envs.validation import MAX_ENTRIES, check_size
 
 #: weight of a uniform restart in the chain; makes its stationary distribution unique
 RESTART = 1e-9
@@ -36,6 +37,14 @@ class RegretMatching(FullInformationLearner):
     """
 
     def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int, final: str = "argmax"):
+        check_size(
+            "regret entries (episodes x followers x types x messages x messages)",
+            batch * spec.n_followers * max(spec.n_types) * max(spec.n_messages) ** 2,
+            MAX_ENTRIES,
+            num_envs=batch,
+            n_types=spec.n_types,
+            n_messages=spec.n_messages,
+        )
         super().__init__(spec, types, batch, final)
         m = self.max_messages
         self.regrets = np.zeros((*self.policy.shape, m))

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
 from econ_envs.games.types import TypeDistribution
+from econ_envs.validation import check_real_array
 
 
 @dataclass
@@ -40,7 +41,7 @@ class FollowerGame(StackelbergGame):
     """
 
     def __init__(self, payoffs: ArrayLike):
-        table = np.asarray(payoffs, dtype=np.float64)
+        table = check_real_array("payoffs", payoffs)
         n = table.ndim - 1
         if n < 1 or table.shape[-1] != n or 0 in table.shape:
             raise ValueError(

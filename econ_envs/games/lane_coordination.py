@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
 from econ_envs.games.product_types import ProductTypes
-from econ_envs.validation import check_finite, check_positive_int
+from econ_envs.validation import MAX_ENTRIES, check_finite, check_positive_int, check_size
 
 
 @dataclass
@@ -56,6 +56,10 @@ class LaneCoordination(StackelbergGame):
         degree: ``P``, the degree of the transfer polynomial (``P + 1`` coefficients).
         transfer_scale: the largest absolute coefficient (action ``a_p = 1``).
 
+    Numbers must be real and finite, counts integers (``TypeError``/``ValueError`` naming the
+    keyword); ``n_agents * max(n_positions, n_moves, degree + 1)`` is at most
+    :data:`~econ_envs.validation.MAX_ENTRIES`, and the utility bounds must be finite floats.
+
     Leader observation: a constant (the transfer is committed before anyone moves). Default
     episode: 100 response iterations, 20 reward plays.
     """
@@ -76,6 +80,15 @@ class LaneCoordination(StackelbergGame):
         n_positions = check_positive_int("n_positions", n_positions)
         n_moves = check_positive_int("n_moves", n_moves)
         self.degree = check_positive_int("degree", degree)
+        check_size(
+            "per-play entries (n_agents x max(n_positions, n_moves, degree + 1))",
+            self.n_agents * max(n_positions, n_moves, self.degree + 1),
+            MAX_ENTRIES,
+            n_agents=self.n_agents,
+            n_positions=n_positions,
+            n_moves=n_moves,
+            degree=self.degree,
+        )
         values = {
             name: check_finite(name, value)
             for name, value in {
@@ -99,6 +112,11 @@ class LaneCoordination(StackelbergGame):
         spread = self.beta * (n - 1) * (values["max_start"] + values["max_move"]) ** 2
         effort = self.delta * values["max_move"]
         transfer = c * (self.degree + 1)
+        if not np.isfinite(-n * (spread + effort) - transfer):
+            raise ValueError(
+                f"beta={beta!r}, delta={delta!r}, transfer_scale={transfer_scale!r} give "
+                f"utilities beyond the float range; choose smaller values"
+            )
         self.spec = GameSpec(
             name="LaneCoordination",
             n_types=(n_positions,) * n,

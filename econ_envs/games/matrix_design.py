@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
 from econ_envs.games.types import TypeDistribution
-from econ_envs.validation import check_choice
+from econ_envs.validation import check_bool, check_choice
 
 #: base payoffs (row, column) for messages A=0, B=1
 BASE_PAYOFFS = np.array([[[3, 3], [6, 4]], [[4, 6], [2, 2]]], dtype=np.float64)
@@ -39,7 +39,8 @@ class MatrixDesign(StackelbergGame):
 
     Args:
         objective: ``"welfare"`` or ``"distinct"``.
-        discrete_transfers: ``MultiDiscrete([11, 11])`` integer transfers instead of a ``Box``.
+        discrete_transfers: ``MultiDiscrete([11, 11])`` integer transfers instead of a ``Box``
+            (a bool; ``TypeError`` otherwise).
 
     Leader observation: one-hot of the cell (row message * 2 + column message).
     Default episode: 25 response iterations, 1 reward play.
@@ -47,7 +48,9 @@ class MatrixDesign(StackelbergGame):
 
     def __init__(self, objective: str = "welfare", discrete_transfers: bool = False):
         self.objective = check_choice("objective", objective, OBJECTIVES)
-        self.discrete_transfers = bool(discrete_transfers)
+        self.discrete_transfers = discrete_transfers = check_bool(
+            "discrete_transfers", discrete_transfers
+        )
         action_space: gym.Space[Any] = (
             gym.spaces.MultiDiscrete([MAX_TRANSFER + 1] * 2)
             if discrete_transfers

@@ -10,8 +10,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
-from econ_envs.games.types import TypeDistribution
-from econ_envs.validation import check_positive_int
+from econ_envs.games.types import MAX_PROFILES, TypeDistribution
+from econ_envs.validation import check_positive_int, check_size
 
 
 @dataclass
@@ -29,7 +29,8 @@ class MessageAllocation(StackelbergGame):
     wanted one, else 0. Optimum ``min(n_messages, n_items) / n_items``.
 
     Args:
-        n_items: number of items (follower types).
+        n_items: number of items (follower types), at most
+            :data:`~econ_envs.games.types.MAX_PROFILES`.
         n_messages: number of messages.
 
     Leader observation: one-hot message. Default episode: 33 response iterations, 30 reward plays.
@@ -38,6 +39,7 @@ class MessageAllocation(StackelbergGame):
     def __init__(self, n_items: int = 3, n_messages: int = 3):
         self.n_items = check_positive_int("n_items", n_items)
         self.n_messages = check_positive_int("n_messages", n_messages)
+        check_size("types (one per item)", self.n_items, MAX_PROFILES, n_items=self.n_items)
         self.types = TypeDistribution((self.n_items,))
         self.spec = GameSpec(
             name="MessageAllocation",

@@ -11,11 +11,20 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
-from econ_envs.games.types import TypeDistribution
+from econ_envs.games.types import MAX_PROFILES, TypeDistribution
 from econ_envs.rows import gather, row_selection
-from econ_envs.validation import check_choice, check_finite, check_positive_int
+from econ_envs.validation import (
+    MAX_ENTRIES,
+    check_choice,
+    check_finite,
+    check_positive_int,
+    check_size,
+    power,
+)
 
 OBJECTIVES = ("welfare_loss", "welfare", "revenue")
+#: the largest ``max_price``: the largest float32, so the action space's bound stays finite
+MAX_PRICE = float(np.finfo(np.float32).max)
 
 # constants as 0-d arrays: numpy applies them faster than Python floats, which it converts
 _ZERO, _ONE = np.array(0.0), np.array(1.0)
@@ -43,6 +52,21 @@ KNOWN_OPTIMA: dict[tuple[int, int, int, int, str], float] = {
     (2, 1, 5, 3, "welfare_loss"): 0.0,
     (2, 1, 3, 3, "revenue"): 5 / 9,
 }
+
+
+def _check_preset(preset: str, fixed: dict[str, Any], **given: Any) -> None:
+    """Refuse keywords that a preset fixes unless they repeat its values: ``n_agents``,
+    ``n_items`` and ``n_messages`` may only be the preset's own (the defaults are), the type
+    keywords must be left out."""
+    for key, value in given.items():
+        own = fixed.get(key) if key in ("n_agents", "n_items", "n_messages") else None
+        is_int = isinstance(value, int | np.integer) and not isinstance(value, bool)
+        same = value is None if own is None else is_int and value == own
+        if not same:
+            allowed = "left out" if own is None else f"{own} (or left out)"
+            raise ValueError(
+                f"preset={preset!r} fixes {key}: it must be {allowed}, got {key}={value!r}"
+            )
 
 
 class MSPMPlays:
@@ -94,11 +118,20 @@ class MSPM(StackelbergGame):
         n_messages: messages per agent.
         objective: ``"welfare_loss"`` (welfare minus the best welfare for the drawn types, <= 0;
             the published objective), ``"welfare"`` or ``"revenue"``.
-        max_price: upper bound of posted prices.
+        max_price: upper bound of posted prices, in ``(0, MAX_PRICE]`` (the largest float32).
         type_values: optional explicit values, shape (n_agents, K) for one item or
             (n_agents, K, n_items); replaces the uniform grid.
         type_probs: optional per-agent type marginals; ``joint_type_probs``: a joint table.
-        preset: ``"agrawal"``: the published 2-agent, 1-item, 2-message example.
+        preset: ``"agrawal"``: the published 2-agent, 1-item, 2-message example. A preset
+            fixes the agents, items, messages and types: ``n_agents``, ``n_items`` and
+            ``n_messages`` may only repeat its values, and ``n_types``, ``type_values``,
+            ``type_probs``, ``joint_type_probs`` must be left out (else ``ValueError``);
+            ``objective`` and ``max_price`` remain free.
+
+    Sizes are checked before anything is built: at most
+    :data:`~econ_envs.games.types.MAX_PROFILES` type profiles (``K ** n_agents``, ``K`` the
+    types per agent), at most :data:`~econ_envs.validation.MAX_ENTRIES` item-value entries
+    (``K ** n_agents * n_agents * n_items``) and ``n_messages ** 2`` one-hot entries.
 
     Leader observation: one-hot messages of every agent, which agents are visited, which items
     are sold. Leader action: one score per agent in [0, 1], then one price per item in
@@ -119,20 +152,35 @@ class MSPM(StackelbergGame):
         preset: str | None = None,
     ):
         if preset is not None:
-            overrides = PRESETS[check_choice("preset", preset, PRESETS)]
-            n_agents, n_items, n_messages = (
-                overrides["n_agents"],
-                overrides["n_items"],
-                overrides["n_messages"],
+            fixed = PRESETS[check_choice("preset", preset, PRESETS)]
+            _check_preset(
+                preset,
+                fixed,
+                n_agents=n_agents,
+                n_items=n_items,
+                n_messages=n_messages,
+                n_types=n_types,
+                type_values=type_values,
+                type_probs=type_probs,
+                joint_type_probs=joint_type_probs,
             )
-            type_values, type_probs = overrides["type_values"], overrides["type_probs"]
+            type_values, type_probs = fixed["type_values"], fixed["type_probs"]
         self.n_agents = check_positive_int("n_agents", n_agents)
         self.n_items = check_positive_int("n_items", n_items)
         self.n_messages = check_positive_int("n_messages", n_messages)
         self.objective = check_choice("objective", objective, OBJECTIVES)
         self.max_price = check_finite("max_price", max_price)
-        if self.max_price <= 0:
-            raise ValueError(f"max_price must be > 0, got {max_price!r}")
+        if not 0 < self.max_price <= MAX_PRICE:
+            raise ValueError(
+                f"max_price must be > 0 and at most {MAX_PRICE:.8g} (the largest float32, the "
+                f"action's dtype), got {max_price!r}"
+            )
+        check_size(
+            "message one-hot entries (n_messages ** 2)",
+            self.n_messages**2,
+            MAX_ENTRIES,
+            n_messages=self.n_messages,
+        )
         self.type_values = self._type_values(n_types, type_values)
         n_type = self.type_values.shape[1]
         self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
@@ -199,12 +247,22 @@ class MSPM(StackelbergGame):
                 )
             if not np.isfinite(table).all() or (table < 0).any():
                 raise ValueError("type_values must be finite and non-negative")
+            self._check_types_size(table.shape[1], **{"type_values.shape": table.shape})
             return table
-        grid = np.linspace(
-            0.0, 1.0, check_positive_int("n_types", 3 if n_types is None else n_types)
-        )
+        n_grid = check_positive_int("n_types", 3 if n_types is None else n_types)
+        self._check_types_size(power(n_grid, self.n_items), n_types=n_grid)
+        grid = np.linspace(0.0, 1.0, n_grid)
         per_agent = np.array(list(itertools.product(grid, repeat=self.n_items)))
         return np.broadcast_to(per_agent, (self.n_agents, *per_agent.shape)).copy()
+
+    def _check_types_size(self, per_agent: float, **keywords: Any) -> None:
+        """Refuse more than :data:`MAX_PROFILES` type profiles, or per-profile tables of item
+        values over :data:`MAX_ENTRIES`, before building any (``per_agent``: types per agent)."""
+        sizes = {"n_agents": self.n_agents, "n_items": self.n_items, **keywords}
+        profiles = power(per_agent, self.n_agents)
+        check_size("type profiles", profiles, MAX_PROFILES, **sizes)
+        entries = profiles * self.n_agents * self.n_items
+        check_size("type-value entries (profiles x agents x items)", entries, MAX_ENTRIES, **sizes)
 
     def new_plays(self, batch: int) -> MSPMPlays:
         return MSPMPlays(batch, self.n_agents, self.n_items, self.n_messages)

@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
 from econ_envs.games.types import TypeDistribution
-from econ_envs.validation import check_choice
+from econ_envs.validation import check_bool, check_choice, check_real_array
 
 #: supremum of the leader's utility under mixed commitment (REFERENCE.md), normalized
 MIXED_OPTIMA: dict[str, float] = {"escape": 1.0, "maintain": 27.5 / 30}
@@ -45,8 +45,12 @@ class NormalForm(StackelbergGame):
             mutually exclusive with ``preset``. Both are divided by their largest absolute entry.
         preset: ``"escape"`` or ``"maintain"`` (SPEC §1.4); the default when no payoffs are given
             is ``"escape"``.
-        mixed: if true the leader commits to a mixture: a ``Box[0,1]^rows`` action normalized by
-            its sum (all zeros means uniform), and utilities are expectations over rows.
+        mixed: if ``True`` the leader commits to a mixture: a ``Box[0,1]^rows`` action
+            normalized by its sum (all zeros means uniform), and utilities are expectations over
+            rows. A bool (``TypeError`` otherwise).
+
+    A preset fixes the payoffs only (``payoffs`` and ``preset`` together raise ``ValueError``);
+    ``mixed`` stays free. Payoffs must be real numbers (no strings).
 
     The leader observes a constant. Default episode: 33 response iterations, 1 reward play.
     """
@@ -59,7 +63,7 @@ class NormalForm(StackelbergGame):
         if payoffs is None:
             preset = check_choice("preset", preset or "escape", PRESETS)
             payoffs = PRESETS[preset]
-        table = np.asarray(payoffs, dtype=np.float64)
+        table = check_real_array("payoffs", payoffs)
         if table.ndim != 3 or table.shape[2] != 2 or 0 in table.shape:
             raise ValueError(f"payoffs must have shape (rows, cols, 2), got {table.shape}")
         if not np.isfinite(table).all():
@@ -67,7 +71,7 @@ class NormalForm(StackelbergGame):
         scale = np.abs(table).max() or 1.0
         self.leader_payoffs = table[:, :, 0] / scale
         self.follower_payoffs = table[:, :, 1] / scale
-        self.mixed = bool(mixed)
+        self.mixed = mixed = check_bool("mixed", mixed)
         rows, cols = self.leader_payoffs.shape
         action_space: gym.Space[Any] = (
             gym.spaces.Box(0.0, 1.0, (rows,), np.float32) if mixed else gym.spaces.Discrete(rows)

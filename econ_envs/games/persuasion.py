@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
 from econ_envs.games.types import TypeDistribution
-from econ_envs.validation import check_finite, check_positive_int
+from econ_envs.validation import MAX_ENTRIES, check_finite, check_positive_int, check_size, power
 
 
 @dataclass
@@ -43,7 +43,9 @@ class Persuasion(StackelbergGame):
 
     Args:
         prior: probability that the state is good, in (0, 1).
-        n_signals: number of signals, >= 2 (two already attain the optimum).
+        n_signals: number of signals, >= 2 (two already attain the optimum); the buyer has
+            ``2 ** n_signals`` plans, a table of at most
+            :data:`~econ_envs.validation.MAX_ENTRIES` entries (``n_signals <= 21``).
 
     Buyer plans: plan ``m`` *refuses* on signal ``s`` iff bit ``s`` of ``m`` is set, so plan 0
     buys on every signal and the highest plan never buys. Followers break ties towards the
@@ -65,6 +67,12 @@ class Persuasion(StackelbergGame):
             raise ValueError(
                 f"n_signals must be >= 2 (one signal carries no information), got {n_signals!r}"
             )
+        check_size(
+            "buyer-plan entries (2 ** n_signals plans x n_signals)",
+            power(2, self.n_signals) * self.n_signals,
+            MAX_ENTRIES,
+            n_signals=self.n_signals,
+        )
         n_plans = 2**self.n_signals
         #: buys[m, s]: plan m buys on signal s
         self.buys = ((np.arange(n_plans)[:, None] >> np.arange(self.n_signals)) & 1) == 0

@@ -9,16 +9,15 @@ marginal and enumerates profiles only when asked and only if there are at most
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.games.types import TypeDistribution
+from econ_envs.games.types import MAX_PROFILES, TypeDistribution
 from econ_envs.random import StreamBatch, categorical
-
-#: the most type profiles :attr:`ProductTypes.profiles` will enumerate
-MAX_PROFILES = 1_000_000
+from econ_envs.validation import check_size
 
 
 class ProductTypes(TypeDistribution):
@@ -43,13 +42,13 @@ class ProductTypes(TypeDistribution):
         self._table: TypeDistribution | None = None
 
     def _enumerated(self) -> TypeDistribution:
-        count = int(np.prod(self.n_types, dtype=float))
-        if count > MAX_PROFILES:
-            raise ValueError(
-                f"{count} type profiles are too many to enumerate (limit {MAX_PROFILES}): "
-                f"exact evaluation and dynamics='best_response' need them; use sampling "
-                f"dynamics such as 'mw' or 'logit'"
-            )
+        check_size(
+            "type profiles, too many to enumerate (exact evaluation and "
+            "dynamics='best_response' need them; use sampling dynamics such as 'mw' or 'logit')",
+            math.prod(self.n_types),
+            MAX_PROFILES,
+            n_types=self.n_types,
+        )
         if self._table is None:
             self._table = TypeDistribution(self.n_types, self.marginals)
         return self._table

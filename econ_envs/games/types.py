@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.random import last_positive
-from econ_envs.validation import check_positive_int
+from econ_envs.validation import check_positive_int, check_real_array, check_size
+
+#: the most type profiles a game enumerates (the rows of :attr:`TypeDistribution.profiles`)
+MAX_PROFILES = 1_000_000
 
 
 class TypeDistribution:
@@ -20,6 +24,8 @@ class TypeDistribution:
         joint_type_probs: a joint probability table of shape ``n_types`` (correlated types).
             At most one of ``type_probs`` and ``joint_type_probs`` may be given. Probabilities
             must be finite, non-negative and sum to 1 within 1e-9.
+
+    At most :data:`MAX_PROFILES` type profiles (they are enumerated), checked first.
     """
 
     def __init__(
@@ -29,10 +35,11 @@ class TypeDistribution:
         joint_type_probs: ArrayLike | None = None,
     ):
         self.n_types = tuple(check_positive_int(f"n_types[{i}]", k) for i, k in enumerate(n_types))
+        check_size("type profiles", math.prod(self.n_types), MAX_PROFILES, n_types=self.n_types)
         if type_probs is not None and joint_type_probs is not None:
             raise ValueError("give at most one of type_probs (marginals) and joint_type_probs")
         if joint_type_probs is not None:
-            self.joint = np.asarray(joint_type_probs, dtype=np.float64)
+            self.joint = check_real_array("joint_type_probs", joint_type_probs)
             _check_probabilities("joint_type_probs", self.joint, self.n_types)
         else:
             self.joint = _independent(self.n_types, type_probs)
@@ -81,7 +88,7 @@ def _independent(
         )
     table = np.ones(())
     for i, (p, k) in enumerate(zip(type_probs, n_types, strict=True)):
-        marginal = np.asarray(p, dtype=np.float64)
+        marginal = check_real_array(f"type_probs[{i}]", p)
         _check_probabilities(f"type_probs[{i}]", marginal, (k,))
         table = np.multiply.outer(table, marginal)
     return table
