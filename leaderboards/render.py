@@ -169,6 +169,23 @@ HOW_TO = (
     "NAME` (`--format mappo|bilevel` takes a result file of `econ-baselines train|bilevel`), "
     "`econ-leaderboard show ID`, `econ-leaderboard render`.",
     "",
+    "**Records and W&B runs.** `submit` first looks for the same entry on the board (same "
+    "method, same table or params; `1` and `1.0` alike): if there is one it prints `... is "
+    "already on the board with this table (recorded DATE, ...); nothing written` and exits 0 "
+    "(`--force` records it again; the newest record of an entry is the one listed). Otherwise "
+    "it evaluates, writes the record atomically (a git-ignored `.*.tmp` file in the board's "
+    "folder, renamed into place; one left by a killed submit is removed by the next write "
+    "there or by `sync`), and only then logs the W&B run (offline unless configured), whose id "
+    "is a hash of the record. A failure to write the record, the run or the rendered boards "
+    "(read-only folder, disk full) is a `storage error` naming the path (exit status 3; a "
+    "rejected submission exits 2). A record whose run is missing or truncated (a submit killed "
+    "while logging, or a W&B folder that failed) is found by `econ-leaderboard sync "
+    "[--wandb-dir DIR]`, which logs its run again from the record (offline runs under "
+    "`DIR/wandb/`). `show` and `render` skip, with a warning naming it, any `*.json` entry that "
+    "is not a valid record of its board: a folder or a link to nothing, not UTF-8 or not JSON, "
+    "a NaN or infinite number, a field of the wrong type (a string `training.steps`, a garbage "
+    "`curve`), a record copied from another board.",
+    "",
 )
 
 
