@@ -5,7 +5,14 @@ boards (SPEC §5). Command line: ``econ-leaderboard`` (:mod:`leaderboards.cli`).
 
 from leaderboards.boards import Board, boards, find_board, select
 from leaderboards.evaluator import EVALUATOR_VERSION, Evaluation, evaluate_submission
-from leaderboards.records import RESULTS_DIR, load_records, rank, write_record
+from leaderboards.records import (
+    RESULTS_DIR,
+    RecordWarning,
+    StorageError,
+    load_records,
+    rank,
+    write_record,
+)
 from leaderboards.submission import (
     Submission,
     SubmissionError,
@@ -21,6 +28,8 @@ __all__ = [
     "RESULTS_DIR",
     "Board",
     "Evaluation",
+    "RecordWarning",
+    "StorageError",
     "Submission",
     "SubmissionError",
     "SubmitResult",
