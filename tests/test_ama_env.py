@@ -33,7 +33,7 @@ def test_same_seed_same_action_gives_identical_results(env_id):
     outcomes = []
     for env in (first, second):
         env.reset(seed=11)
-        outcomes.append([env.step(action)[1:] for _ in range(3)])
+        outcomes.append([(env.step(action)[1:], env.reset()) for _ in range(3)])
     assert outcomes[0] == outcomes[1]
 
 

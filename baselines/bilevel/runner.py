@@ -89,6 +89,8 @@ def optimize(
     if n_starts < 1:
         raise ValueError(f"n_starts must be >= 1, got {n_starts!r}")
     domain = resolve_domain(env, **domain_kwargs)
+    domain.check_profiles("n_validation", n_validation)  # before any optimization, not after
+    domain.check_profiles("eval_profiles", eval_profiles, minimum=2)
     weights_too = not domain.symmetric if optimize_weights is None else optimize_weights
     problem = BilevelProblem(domain, weights_too)
     begin = time.perf_counter()

@@ -18,12 +18,18 @@ import gymnasium
 import numpy as np
 from gymnasium import spaces
 
+from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.ama.domains import make_domain
 from econ_envs.ama.evaluation import ProfileScores, score_profiles
 from econ_envs.ama.mechanism import AMAParams
 from econ_envs.games.action_check import BatchActionCheck
 from econ_envs.registry import check_identity
-from econ_envs.validation import check_positive_int
+from econ_envs.validation import (
+    KeywordTypeError,
+    RenderModes,
+    check_finite,
+    check_render_mode,
+)
 
 DEFAULT_WEIGHT_BOUNDS = (1e-3, 10.0)
 
@@ -37,14 +43,14 @@ class DesignerEnv(gymnasium.Env):
         boost_bound: boosts lie in ``[-boost_bound, boost_bound]`` (default: the domain's scale,
             1 for values in [0, 1], 3 for costs in [0, 3]).
         weight_bounds: ``(low, high)`` with ``0 < low < high``.
-        render_mode: unused (no rendering), accepted for the gymnasium API.
+        render_mode: ``None`` only (the env does not render), accepted for the gymnasium API.
         env_id: the registered id (``gym.make`` passes it): a ``domain`` other than the id's
             own raises ``ValueError`` (:func:`econ_envs.registry.check_identity`).
         **domain_kwargs: the domain's keywords (``n_agents``, ``n_items``, ``n_tasks``,
             ``distribution``, ``makespan_rule``, ``size``, ``gamma``).
     """
 
-    metadata: dict[str, Any] = {"render_modes": []}
+    metadata: dict[str, Any] = {"render_modes": RenderModes()}
 
     def __init__(
         self,
@@ -58,14 +64,14 @@ class DesignerEnv(gymnasium.Env):
     ) -> None:
         if env_id is not None:
             check_identity(env_id, {"domain": domain})
-        self.domain = make_domain(domain, **domain_kwargs)
-        self.n_samples = check_positive_int("n_samples", n_samples)
-        bound = self.domain.boost_scale if boost_bound is None else float(boost_bound)
-        low_w, high_w = (float(x) for x in weight_bounds)
-        if not (np.isfinite(bound) and bound > 0):
+        self.render_mode = check_render_mode(render_mode, self.metadata["render_modes"])
+        bound = None if boost_bound is None else check_finite("boost_bound", boost_bound)
+        if bound is not None and bound <= 0:
             raise ValueError(f"boost_bound must be a positive number, got {boost_bound!r}")
-        if not (0 < low_w < high_w < np.inf):
-            raise ValueError(f"weight_bounds must satisfy 0 < low < high, got {weight_bounds!r}")
+        low_w, high_w = _weight_bounds(weight_bounds)
+        self.domain = make_domain(domain, **domain_kwargs)
+        self.n_samples = self.domain.check_profiles("n_samples", n_samples)
+        bound = self.domain.boost_scale if bound is None else bound
         mdp = self.domain.mdp
         n_boosts = mdp.n_states * mdp.n_actions
         low = np.concatenate([np.full(n_boosts, -bound), np.full(mdp.n_agents, low_w)])
@@ -73,12 +79,13 @@ class DesignerEnv(gymnasium.Env):
         self.action_space = spaces.Box(low, high, dtype=np.float64)
         self._check_action = BatchActionCheck(self.action_space)
         self.observation_space = spaces.Box(0.0, 1.0, shape=(1,), dtype=np.float32)
-        self.render_mode = render_mode
         self._vcg = AMAParams.vcg(mdp)
+        self._reset_done = self._episode_over = False
 
     def params_from_action(self, action: np.ndarray) -> AMAParams:
-        """The AMA parameters an action stands for; ``ValueError`` if it is outside the box."""
-        vector = self._check_action(np.asarray(action, np.float64)[None])[0]
+        """The AMA parameters an action stands for; ``ValueError`` if it is not a real array of
+        the action space's shape or is outside the box."""
+        vector = self._check_action(self._check_action.as_batch(action))[0]
         return AMAParams.from_flat(vector, self.domain.mdp)
 
     def reset(
@@ -86,17 +93,35 @@ class DesignerEnv(gymnasium.Env):
     ) -> tuple[np.ndarray, dict[str, Any]]:
         """Start an episode (seeding ``np_random``, which draws every later type profile)."""
         super().reset(seed=seed)
+        self._reset_done, self._episode_over = True, False
         return np.zeros(1, dtype=np.float32), {}
 
     def step(self, action: np.ndarray) -> tuple[np.ndarray, float, bool, bool, dict[str, Any]]:
-        """Run the AMA given by ``action`` and VCG on ``n_samples`` fresh profiles."""
+        """Run the AMA given by ``action`` and VCG on ``n_samples`` fresh profiles (the episode
+        then ends: a step before ``reset`` or after the end raises ``ResetNeeded``)."""
+        if self._episode_over or not self._reset_done:
+            raise reset_needed(self, self._reset_done)
         params = self.params_from_action(action)
+        self._episode_over = True
         types = self.domain.sample_types(self.np_random, self.n_samples)
         ama = score_profiles(self.domain, params, types)
         vcg = score_profiles(self.domain, self._vcg, types)
         sign = 1.0 if self.domain.higher_is_better else -1.0
         info = {**_summary(ama, ""), **_summary(vcg, "vcg_")}
         return np.zeros(1, dtype=np.float32), sign * info["objective"], True, False, info
+
+
+def _weight_bounds(weight_bounds: Any) -> tuple[float, float]:
+    """``(low, high)`` from a pair of real numbers with ``0 < low < high`` (finite)."""
+    if not isinstance(weight_bounds, tuple | list) or len(weight_bounds) != 2:
+        raise KeywordTypeError(
+            "weight_bounds must be a pair (low, high) of numbers with 0 < low < high, got "
+            f"{weight_bounds!r}"
+        )
+    low, high = (check_finite("weight_bounds", x) for x in weight_bounds)
+    if not 0 < low < high:
+        raise ValueError(f"weight_bounds must satisfy 0 < low < high, got {weight_bounds!r}")
+    return low, high
 
 
 def _summary(scores: ProfileScores, prefix: str) -> dict[str, float]:

@@ -14,6 +14,7 @@ import numpy as np
 
 from econ_envs.ama.domains import AMADomain, make_domain
 from econ_envs.ama.mechanism import AMAParams, Outcome, run_mechanism
+from econ_envs.validation import KeywordTypeError, check_int
 
 ENV_PREFIX = "econ_envs/"
 
@@ -81,6 +82,11 @@ def _mean_se(values: np.ndarray) -> tuple[float, float]:
 def resolve_domain(domain_or_env_id: str, **domain_kwargs: Any) -> AMADomain:
     """A domain from its name or from a registered id (``econ_envs/SequentialSales-v0``), the
     id's preset overridden by ``domain_kwargs``."""
+    if not isinstance(domain_or_env_id, str):
+        raise KeywordTypeError(
+            "domain_or_env_id must be a domain name or an econ_envs id (a str), got "
+            f"{domain_or_env_id!r}"
+        )
     if domain_or_env_id.startswith(ENV_PREFIX):
         from econ_envs.registry import AMA, entry
 
@@ -100,10 +106,17 @@ def evaluate(
     seed: int = 0,
     **domain_kwargs: Any,
 ) -> AMAEvaluation:
-    """Evaluate ``params`` (``None`` = VCG) exactly on ``n_profiles`` profiles from ``seed``."""
+    """Evaluate ``params`` (``None`` = VCG) exactly on ``n_profiles`` profiles (an integer
+    >= 2 within the domain's size guard, see :meth:`AMADomain.check_profiles`) drawn from
+    ``seed`` (an integer >= 0)."""
+    if params is not None and not isinstance(params, AMAParams):
+        raise KeywordTypeError(
+            f"params must be AMAParams or None (VCG), got {type(params).__name__}: use "
+            "AMAParams.from_dict or AMAParams.from_flat"
+        )
+    seed = check_int("seed", seed, 0)
     domain = resolve_domain(domain_or_env_id, **domain_kwargs)
-    if isinstance(n_profiles, bool) or not isinstance(n_profiles, int) or n_profiles < 2:
-        raise ValueError(f"n_profiles must be an integer >= 2, got {n_profiles!r}")
+    n_profiles = domain.check_profiles("n_profiles", n_profiles, minimum=2)
     vcg_params = AMAParams.vcg(domain.mdp)
     params = vcg_params if params is None else params.check(domain.mdp)
     types = domain.sample_types(np.random.default_rng(seed), n_profiles)

@@ -8,6 +8,7 @@ A :class:`TabularMDP` is the data every planner (the exact numpy one here, the s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -132,6 +133,16 @@ def history_tree(n_actions: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
             next_state[offset : offset + size] = child
         offset += size
     return next_state, histories
+
+
+def tree_size(n_actions: int, horizon: int) -> int | float:
+    """Number of states of :func:`history_tree` without building it (a size guard's input):
+    exact, or ``math.inf`` when it exceeds 1e308 (counting it would take too long)."""
+    if n_actions == 1:
+        return horizon
+    if (horizon - 1) * math.log10(n_actions) > 308:  # more than n_actions ** (horizon - 1)
+        return math.inf
+    return (n_actions**horizon - 1) // (n_actions - 1)
 
 
 def stage_bounds_of_tree(n_actions: int, horizon: int) -> tuple[int, ...]:

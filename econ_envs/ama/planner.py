@@ -27,6 +27,7 @@ from econ_envs.ama.mdp import TabularMDP
 TIE_TOLERANCE = 1e-9
 VALUE_TOLERANCE = 1e-10
 DEFAULT_CHUNK = 512
+CHUNK_BUDGET = 2**24  # float64 entries (128 MiB) per working array of a chunk
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,8 +85,11 @@ def plan(
         with_policy: also return the full problem's policy in every state.
         chunk_size: profiles planned together (bounds memory, not results).
 
-    Inputs are assumed validated (see :class:`econ_envs.ama.mechanism.AMAParams`).
+    Inputs are assumed validated (see :class:`econ_envs.ama.mechanism.AMAParams`). Chunks are
+    made smaller where one profile's working set is large, so that no array exceeds about
+    ``CHUNK_BUDGET`` entries (or one profile's).
     """
+    chunk_size = min(chunk_size, max(1, CHUNK_BUDGET // _entries_per_profile(mdp)))
     starts = range(0, types.shape[0], chunk_size) if types.shape[0] else [0]
     parts = [
         _plan_chunk(mdp, types[lo : lo + chunk_size], weights, boosts, with_policy) for lo in starts
@@ -94,6 +98,20 @@ def plan(
     if with_policy:
         fields["policy"] = np.concatenate([part.policy for part in parts])
     return Plan(discounts=parts[0].discounts, **fields)
+
+
+def _entries_per_profile(mdp: TabularMDP) -> int:
+    """Entries of the largest arrays one profile's ``n + 1`` problems use at once: values and
+    one round's action values (finite horizon), or transition matrices and rewards (policy
+    iteration), and the stacked weighted types."""
+    n_states, n_actions = mdp.n_states, mdp.n_actions
+    if mdp.stage_bounds is None:
+        per_problem = n_states * n_states + 2 * n_states * n_actions
+    else:
+        widest = max(hi - lo for lo, hi in pairwise(mdp.stage_bounds))
+        per_problem = n_states + 1 + widest * n_actions
+    stacked = (mdp.sparse_features[1].size + 1) * mdp.n_agents * mdp.type_dim
+    return (mdp.n_agents + 1) * (per_problem + stacked)
 
 
 def problem_types(types: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -232,7 +250,12 @@ def path_length(mdp: TabularMDP) -> int:
     """Steps rolled out: the horizon, or until ``gamma ** t`` is below ``VALUE_TOLERANCE``."""
     if mdp.horizon is not None:
         return mdp.horizon
-    return ceil(log(VALUE_TOLERANCE) / log(mdp.gamma))
+    return discounted_length(mdp.gamma)
+
+
+def discounted_length(gamma: float) -> int:
+    """Steps until ``gamma ** t`` is below ``VALUE_TOLERANCE`` (``0 < gamma < 1``)."""
+    return ceil(log(VALUE_TOLERANCE) / log(gamma))
 
 
 def _roll_out(

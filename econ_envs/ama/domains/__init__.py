@@ -10,6 +10,7 @@ from econ_envs.ama.domains.base import AMADomain
 from econ_envs.ama.domains.gridworld import gridworld
 from econ_envs.ama.domains.sequential_sales import sequential_sales
 from econ_envs.ama.domains.task_scheduling import task_scheduling
+from econ_envs.validation import check_choice
 
 DOMAINS: dict[str, Callable[..., AMADomain]] = {
     "SequentialSales": sequential_sales,
@@ -20,9 +21,7 @@ DOMAINS: dict[str, Callable[..., AMADomain]] = {
 
 def make_domain(domain: str, **kwargs: Any) -> AMADomain:
     """Build the domain called ``domain`` with its keywords (see each domain's builder)."""
-    if domain not in DOMAINS:
-        raise ValueError(f"domain must be one of {sorted(DOMAINS)}, got {domain!r}")
-    builder = DOMAINS[domain]
+    builder = DOMAINS[check_choice("domain", domain, DOMAINS)]
     allowed = inspect.signature(builder).parameters
     unknown = sorted(set(kwargs) - set(allowed))
     if unknown:

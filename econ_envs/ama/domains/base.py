@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 import numpy as np
 
 from econ_envs.ama.mdp import TabularMDP
+from econ_envs.ama.planner import path_length
+from econ_envs.validation import MAX_ENTRIES, check_int, check_size
 
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
 MakespanFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
-MAX_TABLE_ENTRIES = 2_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,11 +50,34 @@ class AMADomain:
         """``(n_profiles, n, d)`` type profiles drawn from ``rng``."""
         return self.sampler(rng, n_profiles)
 
+    def check_profiles(self, name: str, n_profiles: Any, minimum: int = 1) -> int:
+        """``n_profiles`` (the keyword ``name``) as an int if it is an integer >= ``minimum``
+        whose arrays fit: the types ``(B, n, d)`` and the planned paths ``(B, T)`` (``T`` the
+        planner's path length) may hold at most ``MAX_ENTRIES`` (2**26) entries each, e.g.
+        2 * 10**7 profiles of the default SequentialSales, 13,000 of a Gridworld whose
+        ``gamma`` implies the longest path allowed. Else an error naming ``name``."""
+        count = check_int(name, n_profiles, minimum)
+        per_profile = max(self.mdp.n_agents * self.mdp.type_dim, path_length(self.mdp))
+        check_size("type or path entries", count * per_profile, MAX_ENTRIES, **{name: count})
+        return count
 
-def check_table_size(n_states: int, n_actions: int) -> None:
-    """Refuse MDPs whose boost table would not fit the batched planner's memory budget."""
-    if n_states * n_actions > MAX_TABLE_ENTRIES:
-        raise ValueError(
-            f"the MDP has {n_states} states x {n_actions} actions; at most {MAX_TABLE_ENTRIES} "
-            "state-action pairs are supported (use fewer agents, items or tasks)"
-        )
+
+def check_domain_size(
+    n_agents: int, n_states: int | float, n_actions: int, type_dim: int, /, **keywords: Any
+) -> None:
+    """Size guard of a domain, before its MDP is built: the dense reward features
+    ``(n_agents, S, A, d)`` may hold at most ``MAX_ENTRIES`` (2**26, 512 MiB of float64: e.g.
+    SequentialSales with 3 agents and up to 12 items, TaskScheduling with 2 workers and up to
+    19 tasks, a Gridworld of up to 64 x 64 cells for one agent, 53 x 53 for two). The boost
+    table, the action space and the planner's memory per profile are bounded by the same count
+    (the planner shrinks its chunks to fit, see :mod:`econ_envs.ama.planner`). ``keywords`` are
+    the domain keywords that imply the size, named in the ``ValueError``; ``n_states`` may be
+    ``math.inf`` (too many to count)."""
+    factors = (n_agents, n_states, n_actions, type_dim)
+    entries = math.inf if math.inf in factors else math.prod(factors)
+    check_size(
+        "reward-feature entries (agents x states x actions x type size)",
+        entries if entries < 1e300 else math.inf,
+        MAX_ENTRIES,
+        **keywords,
+    )

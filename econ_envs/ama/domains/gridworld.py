@@ -13,30 +13,33 @@ from types import MappingProxyType
 
 import numpy as np
 
-from econ_envs.ama.domains.base import AMADomain, check_table_size
+from econ_envs.ama.domains.base import AMADomain, check_domain_size
 from econ_envs.ama.mdp import TabularMDP
-from econ_envs.validation import check_positive_int
+from econ_envs.ama.planner import discounted_length
+from econ_envs.validation import check_finite, check_int, check_positive_int, check_size
 
 MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1))  # up, down, left, right
+MAX_PATH_LENGTH = 5_000  # gamma < 0.9954: the planner rolls paths out until gamma ** t < 1e-10
 
 
 def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain:
-    """Build the domain (``size >= 2``, ``0 < gamma < 1``)."""
+    """Build the domain (``size >= 2``, ``0 < gamma < 1`` with at most ``MAX_PATH_LENGTH``
+    planned steps until ``gamma ** t`` is negligible, i.e. ``gamma`` below about 0.9954)."""
     n = check_positive_int("n_agents", n_agents)
-    k = check_positive_int("size", size)
-    if k < 2:
-        raise ValueError(f"size must be >= 2, got {k}")
-    if not isinstance(gamma, (int, float)) or not 0.0 < gamma < 1.0:
+    k = check_int("size", size, 2)
+    discount = check_finite("gamma", gamma)
+    if not 0.0 < discount < 1.0:
         raise ValueError(f"gamma must be a number with 0 < gamma < 1, got {gamma!r}")
+    check_size("planned steps per path", discounted_length(discount), MAX_PATH_LENGTH, gamma=gamma)
     n_cells = k * k
-    check_table_size(n_cells, len(MOVES))
+    check_domain_size(n, n_cells, len(MOVES), n_cells, n_agents=n, size=k)
     rows, cols = np.divmod(np.arange(n_cells), k)
     next_state = np.stack([((rows + dr) % k) * k + (cols + dc) % k for dr, dc in MOVES], axis=1)
     entered = np.zeros((n_cells, len(MOVES), n_cells))
     entered[np.arange(n_cells)[:, None], np.arange(len(MOVES))[None, :], next_state] = 1.0
     features = np.broadcast_to(entered, (n, *entered.shape)).copy()
     mdp = TabularMDP(
-        next_state, features, np.zeros((n, n_cells, len(MOVES)), dtype=bool), float(gamma), None
+        next_state, features, np.zeros((n, n_cells, len(MOVES)), dtype=bool), discount, None
     )
 
     def sampler(rng: np.random.Generator, n_profiles: int) -> np.ndarray:
@@ -46,7 +49,7 @@ def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain
         np.put_along_axis(types, targets[:, :, None], values[:, :, None], axis=2)
         return types
 
-    config = {"n_agents": n, "size": k, "gamma": float(gamma)}
+    config = {"n_agents": n, "size": k, "gamma": discount}
     return AMADomain(
         "GridworldAMA",
         MappingProxyType(config),

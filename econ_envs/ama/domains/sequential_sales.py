@@ -12,8 +12,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from econ_envs.ama.domains.base import AMADomain, check_table_size
-from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree
+from econ_envs.ama.domains.base import AMADomain, check_domain_size
+from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree, tree_size
 from econ_envs.validation import check_choice, check_positive_int
 
 DISTRIBUTIONS = ("uniform", "asymmetric")
@@ -28,7 +28,7 @@ def sequential_sales(
     m = check_positive_int("n_items", n_items)
     check_choice("distribution", distribution, DISTRIBUTIONS)
     n_actions = n + 1
-    check_table_size(sum(n_actions**t for t in range(m)), n_actions)
+    check_domain_size(n, tree_size(n_actions, m), n_actions, 1, n_agents=n, n_items=m)
     next_state, histories = history_tree(n_actions, m)
     features = np.zeros((n, next_state.shape[0], n_actions, 1))
     for i in range(n):

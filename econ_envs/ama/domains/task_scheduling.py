@@ -16,8 +16,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from econ_envs.ama.domains.base import AMADomain, check_table_size
-from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree
+from econ_envs.ama.domains.base import AMADomain, check_domain_size
+from econ_envs.ama.mdp import TabularMDP, history_tree, stage_bounds_of_tree, tree_size
 from econ_envs.validation import check_choice, check_positive_int
 
 DISTRIBUTIONS = ("uniform", "asymmetric")
@@ -52,7 +52,7 @@ def task_scheduling(
     horizon = check_positive_int("n_tasks", n_tasks)
     check_choice("distribution", distribution, DISTRIBUTIONS)
     rule = check_choice("makespan_rule", makespan_rule, MAKESPAN_RULES)
-    check_table_size(sum(n**t for t in range(horizon)), n)
+    check_domain_size(n, tree_size(n, horizon), n, horizon, n_agents=n, n_tasks=horizon)
     next_state, histories = history_tree(n, horizon)
     rounds = (histories >= 0).sum(axis=1)
     n_states = next_state.shape[0]
