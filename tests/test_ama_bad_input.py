@@ -179,6 +179,16 @@ def test_the_evaluator_refuses_bad_arguments_before_sampling(kwargs, error, mess
         evaluate("econ_envs/SequentialSales-v0", **arguments)
 
 
+def test_the_evaluator_cannot_swap_the_domain_behind_an_id():
+    message = (
+        "domain='GridworldAMA' cannot change the environment of 'econ_envs/SequentialSales-v0'"
+    )
+    with _raises(ValueError, message):
+        evaluate("econ_envs/SequentialSales-v0", None, n_profiles=10, domain="GridworldAMA")
+    same = evaluate("econ_envs/SequentialSales-v0", None, n_profiles=10, domain="SequentialSales")
+    assert same.domain == "SequentialSales"
+
+
 def test_the_evaluator_names_a_domain_that_is_not_a_string():
     with _raises(TypeError, "domain_or_env_id must be a domain name or an econ_envs id"):
         evaluate(3, None)

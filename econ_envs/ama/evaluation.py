@@ -88,11 +88,12 @@ def resolve_domain(domain_or_env_id: str, **domain_kwargs: Any) -> AMADomain:
             f"{domain_or_env_id!r}"
         )
     if domain_or_env_id.startswith(ENV_PREFIX):
-        from econ_envs.registry import AMA, entry
+        from econ_envs.registry import AMA, check_identity, entry
 
         spec = entry(domain_or_env_id)
         if spec.family != AMA:
             raise ValueError(f"{domain_or_env_id!r} is not an AMA environment id")
+        check_identity(domain_or_env_id, domain_kwargs)  # no domain= swapping the id's domain
         kwargs = {**spec.kwargs, **domain_kwargs}
         return make_domain(kwargs.pop("domain"), **kwargs)
     return make_domain(domain_or_env_id, **domain_kwargs)
