@@ -151,8 +151,8 @@ def check_size(what: str, size: float, limit: float, /, **keywords: Any) -> None
     if size <= limit:
         return
     shown = ", ".join(f"{key}={value!r}" for key, value in keywords.items())
-    amount = f"{size:,.0f}" if size < 1e15 else f"{size:.3g}"
-    if size == math.inf:  # too large to count (see power)
+    amount = f"{size:,.0f}" if size < 1e15 else f"{size:.3g}" if size < 1e308 else None
+    if amount is None:  # too large to count (see power), or an int beyond the float range
         amount = "more than 1e+308"
     raise ValueError(f"{shown} implies {amount} {what}; the limit is {limit:,.0f}")
 

@@ -39,6 +39,11 @@ def _raises(error: type[Exception], message: str):
             f"n_agents=3, n_items=1000000000 implies more than 1e+308 {FEATURES}; {LIMIT}",
         ),
         (
+            "TaskScheduling",
+            {"n_tasks": 10**400},
+            f"n_agents=2, n_tasks={10**400} implies more than 1e+308 {FEATURES}; {LIMIT}",
+        ),
+        (
             "SequentialSales",
             {"n_agents": 3, "n_items": 13},
             f"n_agents=3, n_items=13 implies 268,435,452 {FEATURES}; {LIMIT}",
@@ -101,6 +106,7 @@ def test_the_largest_sizes_below_the_limit_are_accepted():
     [
         ("n_samples", 10**9, "n_samples=1000000000 implies 3,000,000,000 type or path entries"),
         ("n_samples", 0, "n_samples must be an integer >= 1, got 0"),
+        ("n_samples", 10**400, f"n_samples={10**400} implies more than 1e+308 type or path"),
     ],
 )
 def test_n_samples_is_an_integer_within_the_profile_guard(name, value, message):

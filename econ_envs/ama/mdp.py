@@ -140,7 +140,7 @@ def tree_size(n_actions: int, horizon: int) -> int | float:
     exact, or ``math.inf`` when it exceeds 1e308 (counting it would take too long)."""
     if n_actions == 1:
         return horizon
-    if (horizon - 1) * math.log10(n_actions) > 308:  # more than n_actions ** (horizon - 1)
+    if horizon - 1 > 308 / math.log10(n_actions):  # more than n_actions ** (horizon - 1)
         return math.inf
     return (n_actions**horizon - 1) // (n_actions - 1)
 
