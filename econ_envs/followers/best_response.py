@@ -1,10 +1,22 @@
 """Exact best-response followers: an oracle for small games (SPEC §1.2).
 
 The response phase plays every message profile at every type profile of positive probability
-(one iteration per type profile), so the followers see the whole outcome tensor; the final
-strategies are a pure Bayes–Nash equilibrium found by iterated best response
-(:func:`econ_envs.equilibrium.best_response_equilibrium`). With one follower this is its exact
-best response per type, ties to the lowest message.
+(one iteration per type profile), so the followers see the whole outcome tensor. After its last
+iteration the followers' final strategies are fixed by
+:func:`econ_envs.equilibrium.best_response_equilibrium`: a pure Bayes–Nash equilibrium whenever
+one exists. Which one, when there are several: the one that round-robin best responses from
+all-zero messages reach (ties to the lowest message); if those cycle, the first equilibrium in
+lexicographic order of (follower 0's messages by type, follower 1's, ...). With one follower this
+is its exact best response per type, ties to the lowest message.
+
+Whether a pure equilibrium exists is reported by the regret: :meth:`BestResponse.empirical_regret`
+(the env's ``info["equilibrium_regret"]`` and the evaluator's ``empirical_regret``) is the exact
+regret of the final strategies, 0 exactly when they are an equilibrium and > 0 (that of the
+least-regret pure profile) when the game has none.
+
+Size limits, checked at construction before anything is allocated: the outcome tensor holds at
+most :data:`MAX_TENSOR_ENTRIES` entries, and the exhaustive search is at most
+:data:`econ_envs.equilibrium.MAX_SEARCH_PROFILES` (see :func:`econ_envs.equilibrium.search_size`).
 """
 
 from __future__ import annotations
@@ -12,10 +24,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from econ_envs.equilibrium import OutcomeTensor, all_message_profiles, best_response_equilibrium
+from econ_envs.equilibrium import (
+    OutcomeTensor,
+    all_message_profiles,
+    best_response_equilibrium,
+    check_search_size,
+)
 from econ_envs.followers.base import FollowerDynamics
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
+from econ_envs.validation import check_size
 
 #: refuse games whose outcome tensor per episode would exceed this many entries
 MAX_TENSOR_ENTRIES = 2_000_000
@@ -31,11 +49,16 @@ class BestResponse(FollowerDynamics):
         self.plays_per_iteration = len(self.message_profiles)
         n_type_profiles = len(types.profile_probs)
         entries = n_type_profiles * self.plays_per_iteration * self.n
-        if entries > MAX_TENSOR_ENTRIES:
-            raise ValueError(
-                f"dynamics='best_response' enumerates {entries} outcomes per episode, more than "
-                f"{MAX_TENSOR_ENTRIES}; use dynamics='mw' for a game this large"
-            )
+        check_size(
+            "outcomes per episode (type profiles x message profiles x followers); use "
+            "dynamics='mw' for a game this large",
+            entries,
+            MAX_TENSOR_ENTRIES,
+            dynamics="best_response",
+            n_types=spec.n_types,
+            n_messages=spec.n_messages,
+        )
+        check_search_size(types, spec.n_messages)
         self.iteration = np.zeros(batch, np.intp)
         self.outcomes = np.zeros((batch, n_type_profiles, self.plays_per_iteration, self.n))
         self.final = np.zeros((batch, self.n, self.max_types), np.intp)
@@ -65,6 +88,21 @@ class BestResponse(FollowerDynamics):
     def update(self, rows, types, plays, utilities):
         self.outcomes[rows, self.type_profiles[self.iteration[rows]]] = utilities
         self.iteration[rows] += 1
+        seen_all = rows[self.iteration[rows] == len(self.type_profiles)]
+        if seen_all.size:
+            self._solve(seen_all)
+
+    def _solve(self, rows):
+        """Fix the final strategies and their exact regret of ``rows``, whose outcome tensor is
+        complete (so :meth:`empirical_regret` is exact before :meth:`finalize`)."""
+        outcomes = self.outcomes[rows]
+        tensor = OutcomeTensor(
+            leader=np.zeros(outcomes.shape[:3]),
+            followers=outcomes,
+            types=self.types,
+            n_messages=self.spec.n_messages,
+        )
+        self.final[rows], self.regret[rows] = best_response_equilibrium(tensor)
 
     def strategies(self, rows):
         uniform = self.valid_messages / self.valid_messages.sum(axis=1, keepdims=True)
@@ -75,15 +113,8 @@ class BestResponse(FollowerDynamics):
         return np.where(self.finalized[rows][:, None, None, None], chosen, mixed)
 
     def finalize(self, rows, rng):
-        tensor = OutcomeTensor(
-            leader=np.zeros(self.outcomes.shape[:3]),
-            followers=self.outcomes[rows],
-            types=self.types,
-            n_messages=self.spec.n_messages,
-        )
-        final, regret = best_response_equilibrium(tensor)
-        self.final[rows], self.regret[rows], self.finalized[rows] = final, regret, True
-        return final
+        self.finalized[rows] = True
+        return self.final[rows]
 
     def empirical_regret(self, rows) -> NDArray[np.float64]:
         return self.regret[rows]
