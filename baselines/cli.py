@@ -1,7 +1,9 @@
 """``econ-baselines``: one command line for every baseline.
 
 Each subcommand lives in its own module exposing ``add_arguments(parser)`` and ``run(args)``;
-modules are imported only when their subcommand is used.
+modules are imported only when their subcommand is used. A user error (a bad option, or a
+:class:`~baselines.cli_errors.UsageError` raised by ``run``) prints one line,
+``econ-baselines: error: ...``, and exits with status 2.
 """
 
 from __future__ import annotations
@@ -9,6 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+from typing import NoReturn
+
+from baselines.cli_errors import UsageError
+
+PROG = "econ-baselines"
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "train": ("baselines.mappo.cli", "train PPO or MAPPO on a Stackelberg POMDP env"),
@@ -16,10 +23,18 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser (and its subcommands' parsers) whose errors are one line,
+    ``econ-baselines: error: <message>``, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROG}: error: {' '.join(message.split())}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``econ-baselines``."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="econ-baselines", description=__doc__)
+    parser = OneLineParser(prog=PROG, description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     if argv and argv[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
@@ -29,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
             sub.add_parser(name, help=help_text)
     args = parser.parse_args(argv)
     module = importlib.import_module(SUBCOMMANDS[args.command][0])
-    return int(module.run(args) or 0)
+    try:
+        return int(module.run(args) or 0)
+    except UsageError as error:
+        parser.error(str(error))
 
 
 if __name__ == "__main__":

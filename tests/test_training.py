@@ -291,16 +291,18 @@ def test_box_action_presets_reach_their_targets(tmp_path, env_id, env_kwargs, ta
 @pytest.mark.parametrize(
     ("arguments", "named"),
     [
-        (["--explore-eps", "2"], "explore_eps must be in [0, 1]"),
-        (["--checkpoint-seconds", "-1"], "checkpoint_seconds must be >= 0"),
-        (["--solve-tolerance", "nan"], "solve_tolerance must be >= 0"),
+        (["--explore-eps", "2"], "--explore-eps must be in [0, 1]"),
+        (["--checkpoint-seconds", "-1"], "--checkpoint-seconds must be >= 0"),
+        (["--solve-tolerance", "nan"], "--solve-tolerance must be >= 0"),
         (["--resume", "no/such/run"], "--resume: no checkpoint at no/such/run"),
     ],
 )
-def test_bad_options_exit_with_one_line_naming_them(tmp_path, arguments, named):
+def test_bad_options_exit_with_one_line_naming_them(tmp_path, capsys, arguments, named):
     with pytest.raises(SystemExit) as exited:
         main(["train", "--env", "econ_envs/Escape-v0", "--run-dir", str(tmp_path), *arguments])
-    assert named in str(exited.value) and "\n" not in str(exited.value)
+    error = capsys.readouterr().err
+    assert exited.value.code == 2 and error.startswith("econ-baselines: error: " + named)
+    assert error.count("\n") == 1
     assert not any(tmp_path.iterdir())  # nothing written
 
 

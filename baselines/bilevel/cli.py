@@ -17,6 +17,7 @@ from pathlib import Path
 
 from baselines.bilevel.methods import METHODS
 from baselines.bilevel.runner import optimize
+from baselines.cli_errors import check_ama_env, flag, usage_error
 from baselines.tracking import init_wandb, run_name
 
 DOMAIN_OPTIONS = (
@@ -71,11 +72,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run one optimization; print the evaluation; return the exit status."""
+    """Run one optimization; print the evaluation; return the exit status.
+
+    ``--env``, the domain options and the method settings are checked before anything runs (no
+    W&B run, no optimization); a bad one raises :class:`~baselines.cli_errors.UsageError`.
+    """
     _, config_type = METHODS[args.method]
     overrides = {f.name: getattr(args, f.name) for f in fields(config_type)}
-    config = config_type(**{k: v for k, v in overrides.items() if v is not None})
     domain_kwargs = {k: getattr(args, k) for k in DOMAIN_OPTIONS if getattr(args, k) is not None}
+    check_ama_env(args.env, domain_kwargs)
+    try:
+        config = config_type(**{k: v for k, v in overrides.items() if v is not None})
+    except (ValueError, TypeError) as error:
+        raise usage_error(error, {k: flag(k) for k in overrides}, "--method") from None
     name = run_name(args.env, f"bilevel-{args.method}", args.seed)
     tracker = None
     if args.wandb:

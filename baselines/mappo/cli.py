@@ -20,10 +20,12 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from baselines.cli_errors import UsageError, check_stackelberg_env, usage_error
 from baselines.mappo.config import ALGOS, TrainConfig
 
 _SHORT = {"env_id": "--env", "total_steps": "--steps", "learning_rate": "--lr"}
@@ -36,10 +38,24 @@ def option_name(field: str) -> str:
 
 def _steps(text: str) -> int:
     """Integers that may be written like ``2e6``."""
-    value = float(text)
-    if value != int(value):
-        raise argparse.ArgumentTypeError(f"expected a whole number of steps, got {text!r}")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value != int(value):
+        raise argparse.ArgumentTypeError(f"expected a whole number (like 2e6), got {text!r}")
     return int(value)
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A JSON object (keyword -> value), e.g. ``'{"n_types": 4}'``."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise argparse.ArgumentTypeError(f"invalid JSON ({error}): {text!r}") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"expected a JSON object {{...}}, got {text!r}")
+    return value
 
 
 def _field_help() -> dict[str, str]:
@@ -67,7 +83,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         elif kind.startswith("tuple"):
             options.update(nargs="+", type=int)
         elif kind.startswith("dict"):
-            options.update(type=json.loads, metavar="JSON")
+            options.update(type=_json_object, metavar="JSON")
         elif kind.startswith("int"):
             options["type"] = _steps
         elif kind.startswith("float"):
@@ -88,34 +104,54 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig(**given)
 
 
-def _checked(make: Callable[[], TrainConfig]) -> TrainConfig:
-    """``make()``; a bad value exits with a one-line error naming it."""
+def _checked(make: Callable[[], TrainConfig], source: str) -> TrainConfig:
+    """``make()``; a bad value is a :class:`UsageError` naming its option (else ``source``)."""
     try:
         return make()
-    except ValueError as error:
-        raise SystemExit(f"econ-baselines train: error: {error}") from None
+    except (ValueError, TypeError) as error:
+        options = {f.name: option_name(f.name) for f in dataclasses.fields(TrainConfig)}
+        raise usage_error(error, options, source) from None
+
+
+def _new_config(args: argparse.Namespace) -> TrainConfig:
+    """The config of a new run, ``--env`` and ``--env-kwargs`` checked by building the env once
+    (no torch needed): a bad option raises :class:`UsageError`."""
+    env_id = TrainConfig.env_id if args.env_id is None else args.env_id
+    check_stackelberg_env(env_id, args.env_kwargs or {})
+    return _checked(lambda: config_from_args(args), "--env-kwargs")
+
+
+def _resumed(args: argparse.Namespace) -> tuple[TrainConfig, Any, Path]:
+    """The stored config (``--steps`` as the new total), checkpoint and run directory of
+    ``--resume``."""
+    from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
+
+    path = Path(args.resume)
+    if not (path / CHECKPOINT_NAME if path.is_dir() else path).is_file():
+        raise UsageError(f"--resume: no checkpoint at {path}")
+    checkpoint = Checkpoint.load(path)
+    stored = dict(checkpoint.config)
+    if args.total_steps is not None:
+        stored["total_steps"] = args.total_steps
+    run_dir = path if path.is_dir() else path.parent
+    return _checked(lambda: TrainConfig(**stored), "--resume"), checkpoint, run_dir
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train (or resume), print the exact score of the learned table, return 0."""
+    """Train (or resume), print the exact score of the learned table, return 0.
+
+    A new run's options are checked before torch is imported; a bad one (or a missing
+    ``--resume`` checkpoint) raises :class:`UsageError`.
+    """
+    config = None if args.resume else _new_config(args)
     import torch
 
-    from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
     from baselines.mappo.train import TABLE_NAME, train
 
     torch.set_num_threads(1)
-    if args.resume:
-        path = Path(args.resume)
-        if not (path / CHECKPOINT_NAME if path.is_dir() else path).is_file():
-            raise SystemExit(f"econ-baselines train: error: --resume: no checkpoint at {path}")
-        checkpoint = Checkpoint.load(path)
-        stored = dict(checkpoint.config)
-        if args.total_steps is not None:
-            stored["total_steps"] = args.total_steps
-        run_dir = path if path.is_dir() else path.parent
-        config, resume = _checked(lambda: TrainConfig(**stored)), checkpoint
-    else:
-        config, resume, run_dir = _checked(lambda: config_from_args(args)), None, None
+    resume, run_dir = None, None
+    if config is None:
+        config, resume, run_dir = _resumed(args)
     result = train(config, run_dir=run_dir, resume=resume)
     score, deterministic = result.score, result.deterministic
     gap = "unknown" if score.optimality_gap is None else f"{score.optimality_gap:.4f}"

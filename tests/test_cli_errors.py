@@ -1,0 +1,123 @@
+"""``econ-baselines`` user errors: one line ``econ-baselines: error: ...`` naming the option, exit
+status 2, no traceback; ``train`` checks ``--env`` and ``--env-kwargs`` before importing torch.
+Every case runs the real command line in a subprocess."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "econ-baselines: error: "
+SALES, MSPM = "econ_envs/SequentialSales-v0", "econ_envs/MSPM-v0"
+
+
+def cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """``python -m baselines.cli *argv`` from the repository root."""
+    command = [sys.executable, "-m", "baselines.cli", *argv]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    """The single error line of a failed run (after checking status 2, no traceback)."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(PREFIX), result.stderr
+    return lines[0][len(PREFIX) :]
+
+
+def test_train_refuses_an_ama_id_and_names_the_bilevel_command():
+    message = one_line_error(cli("train", "--env", SALES))
+    assert message.startswith("--env of `econ-baselines train` must be one of (")
+    assert message.endswith(f"{SALES} is an AMA env: use `econ-baselines bilevel --env {SALES}`")
+
+
+def test_bilevel_refuses_a_stackelberg_id_and_names_the_train_command():
+    message = one_line_error(cli("bilevel", "--env", MSPM, "--no-wandb"))
+    assert message == (
+        "--env of `econ-baselines bilevel` must be one of ('econ_envs/SequentialSales-v0', "
+        "'econ_envs/TaskScheduling-v0', 'econ_envs/GridworldAMA-v0'); econ_envs/MSPM-v0 is a "
+        "Stackelberg POMDP env: use `econ-baselines train --env econ_envs/MSPM-v0`"
+    )
+
+
+def test_unknown_id_is_named():
+    message = one_line_error(cli("train", "--env", "econ_envs/Nope-v0"))
+    assert message.startswith("--env of `econ-baselines train` must be one of (")
+    assert message.endswith("; got 'econ_envs/Nope-v0'")
+
+
+def test_bilevel_domain_option_the_domain_does_not_take():
+    message = one_line_error(cli("bilevel", "--env", SALES, "--size", "3", "--no-wandb"))
+    assert message == (
+        f"--size: not an option of {SALES} (its options: --n-agents, --n-items, --distribution)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--n-agents", "-1", "--n-agents must be an integer >= 1, got -1"),
+        (
+            "--distribution",
+            "foo",
+            "--distribution must be one of 'asymmetric', 'uniform', got 'foo'",
+        ),
+    ],
+)
+def test_bilevel_bad_domain_values_name_their_option(option, value, expected):
+    assert one_line_error(cli("bilevel", "--env", SALES, option, value, "--no-wandb")) == expected
+
+
+@pytest.mark.parametrize(
+    ("env_kwargs", "expected"),
+    [
+        ('{"n_types": "x"}', "--env-kwargs: n_types must be an integer >= 1, got 'x' (str)"),
+        ('{"dynamics": "foo"}', "--env-kwargs: dynamics must be one of "),
+        ("[1]", "argument --env-kwargs: expected a JSON object {...}, got '[1]'"),
+        ("{n_types: 3}", "argument --env-kwargs: invalid JSON ("),
+    ],
+)
+def test_train_bad_env_keywords_name_env_kwargs(env_kwargs, expected):
+    message = one_line_error(cli("train", "--env", MSPM, "--env-kwargs", env_kwargs))
+    assert message.startswith(expected)
+
+
+def test_train_config_errors_name_the_option_not_the_field():
+    assert one_line_error(cli("train", "--explore-eps", "2")) == (
+        "--explore-eps must be in [0, 1], got 2.0"
+    )
+
+
+@pytest.mark.parametrize("steps", ["inf", "x"])
+def test_train_steps_must_be_a_whole_number(steps):
+    assert one_line_error(cli("train", "--steps", steps)) == (
+        f"argument --steps: expected a whole number (like 2e6), got '{steps}'"
+    )
+
+
+def test_missing_resume_checkpoint(tmp_path):
+    missing = tmp_path / "nowhere"
+    assert one_line_error(cli("train", "--resume", str(missing))) == (
+        f"--resume: no checkpoint at {missing}"
+    )
+
+
+def test_train_env_errors_come_before_torch_is_imported():
+    probe = (
+        "import sys\n"
+        "from baselines.cli import main\n"
+        "try:\n"
+        f"    main(['train', '--env', {SALES!r}])\n"
+        "except SystemExit as stop:\n"
+        "    print(stop.code, 'torch' in sys.modules, 'tianshou' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.stdout.split() == ["2", "False", "False"], result.stderr
+    assert result.stderr.startswith(PREFIX + "--env of `econ-baselines train`")
