@@ -20,6 +20,7 @@ PROG = "econ-baselines"
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "train": ("baselines.mappo.cli", "train PPO or MAPPO on a Stackelberg POMDP env"),
     "bilevel": ("baselines.bilevel.cli", "optimize AMA parameters (grid, zeroth-order, soft LP)"),
+    "sweep": ("baselines.sweep.cli", "run a sweep file of train/bilevel runs on Ray Tune"),
 }
 
 

@@ -60,6 +60,7 @@ class TrainConfig:
             ends exactly as the uninterrupted run would.
         run_dir: where checkpoints, the exported table and the W&B run go.
         wandb_project: W&B project name.
+        wandb_group: W&B group (default: the env's name; a sweep groups its trials by sweep).
         track: log a W&B run.
         progress: show a progress bar.
         stop_when_solved: stop as soon as the best verified table or the deterministic policy's
@@ -98,6 +99,7 @@ class TrainConfig:
     checkpoint_seconds: float = 60.0
     run_dir: str = "runs"
     wandb_project: str = "econ_envs"
+    wandb_group: str | None = None
     track: bool = True
     progress: bool = True
     stop_when_solved: bool = True

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -287,7 +288,10 @@ def _crossed(before: int, after: int, every: int) -> bool:
 
 
 def train(
-    config: TrainConfig, run_dir: Path | str | None = None, resume: Checkpoint | None = None
+    config: TrainConfig,
+    run_dir: Path | str | None = None,
+    resume: Checkpoint | None = None,
+    on_checkpoint: Callable[[Checkpoint], None] | None = None,
 ) -> TrainResult:
     """Train PPO / MAPPO as ``config`` says; resume from ``resume`` if given.
 
@@ -295,7 +299,8 @@ def train(
     ``policy_table.json`` (the exported table with its exact score, the deterministic policy's
     beside it) and ``submission.json`` (the same table as a leaderboard submission) to
     ``run_dir`` (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline
-    W&B run under ``run_dir/wandb``.
+    W&B run under ``run_dir/wandb``. ``on_checkpoint(checkpoint)`` is called after each
+    periodic checkpoint is written (a sweep reports it to Ray Tune).
     """
     run = TrainingRun(config, resume)
     run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / run.name
@@ -317,7 +322,10 @@ def train(
             wandb_run.log(metrics, step=run.global_step)
         bar.update(run.global_step - before)
         if time.monotonic() - last_checkpoint >= config.checkpoint_seconds:
-            run.checkpoint().save(run_dir)
+            saved = run.checkpoint()
+            saved.save(run_dir)
+            if on_checkpoint is not None:
+                on_checkpoint(saved)
             last_checkpoint = time.monotonic()
         if out_of_time:
             break
@@ -354,7 +362,7 @@ def _start_wandb(config: TrainConfig, run: TrainingRun, run_dir: Path) -> Any:
         config.wandb_project,
         run.name,
         config.to_dict(),
-        group=config.env_id.split("/")[-1],
+        group=config.wandb_group or config.env_id.split("/")[-1],
         job_type=config.algo,
         directory=run_dir,
         run_id=run.wandb_run_id,
