@@ -42,7 +42,7 @@ def table(summary: dict[str, Any]) -> str:
     for row in summary["rows"]:
         rate, loss = PUBLISHED[row["setting"]]
         ours = row["successes"] / row["runs"] if row["runs"] else float("nan")
-        mean_loss = "–" if row["mean"] is None else f"{-row['mean']:.4f}"
+        mean_loss = "–" if row["mean"] is None else f"{0.0 - row['mean']:.4f}"
         published_loss = "–" if loss is None else f"{loss:.3f}"
         lines.append(
             f"| {row['setting']} | {row['runs']} | {row['successes']} | {ours:.0%} | {rate:.0%} "

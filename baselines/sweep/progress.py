@@ -25,7 +25,9 @@ class Progress(Callback):
         name = trial.config["trial"]["name"]
         self.out(f"[{done}/{len(trials)} done, {running} running, {failed} failed] {name}: {text}")
 
-    def on_trial_complete(self, iteration: int, trials: list[Trial], trial: Trial, **info: Any):
+    def on_trial_complete(
+        self, iteration: int, trials: list[Trial], trial: Trial, **info: Any
+    ) -> None:
         """A trial finished: its exact score, regret, steps and seconds."""
         result = trial.last_result or {}
         parts = [f"score {result.get('score', float('nan')):.4f}"]
@@ -40,11 +42,15 @@ class Progress(Callback):
             parts.append(f"resumed at step {result['resumed_from_step']:,}")
         self._line(trials, trial, Trial.TERMINATED, ", ".join(parts))
 
-    def on_trial_recover(self, iteration: int, trials: list[Trial], trial: Trial, **info: Any):
+    def on_trial_recover(
+        self, iteration: int, trials: list[Trial], trial: Trial, **info: Any
+    ) -> None:
         """A trial failed and Tune retries it from its last checkpoint."""
         text = f"failed ({trial.num_failures} of {self.max_failures} retries), retrying"
         self._line(trials, trial, Trial.RUNNING, text + " from its last checkpoint")
 
-    def on_trial_error(self, iteration: int, trials: list[Trial], trial: Trial, **info: Any):
+    def on_trial_error(
+        self, iteration: int, trials: list[Trial], trial: Trial, **info: Any
+    ) -> None:
         """A trial failed for good (retries spent): where its error is."""
         self._line(trials, trial, Trial.ERROR, f"FAILED, see {trial.error_file}")
