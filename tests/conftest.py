@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 import gymnasium as gym
 import numpy as np
+from hypothesis import settings
 
 import econ_envs  # noqa: F401  (registers the ids)
 from econ_envs.policy_table import observation_vectors
+
+#: hypothesis profiles: ``ci`` (default) draws the same examples on every run, with no deadline
+#: (shared machines) and no example database; ``dev`` draws fresh ones and keeps failures
+settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def table_policy(env_id: str, table: np.ndarray, **env_kwargs):
