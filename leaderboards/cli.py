@@ -29,14 +29,25 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from econ_envs.registry import STACKELBERG
-from leaderboards.boards import boards, select
+from leaderboards.boards import Board, boards, select
 from leaderboards.convert import FORMATS, read_converted
 from leaderboards.records import RESULTS_DIR, RecordWarning, StorageError, load_records
-from leaderboards.render import HEADER, OUT_DIR, board_rows, describe, fmt
+from leaderboards.render import (
+    HEADER,
+    OUT_DIR,
+    board_rows,
+    describe,
+    fmt,
+    metric_label,
+    score_notes,
+    standings,
+)
 from leaderboards.submission import SubmissionError, load_submission
 
 _STATUS_REJECTED = 2
 _STATUS_STORAGE = 3
+#: rows of the board printed after a submit
+_SUBMIT_TOP = 10
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -121,25 +132,32 @@ def _wandb_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _show(query: str, results: Path, top: int) -> None:
+    for board in select(query):
+        _show_board(board, load_records(board, results), top)
+
+
+def _show_board(board: Board, records: list[dict], top: int) -> None:
+    """Print one ranked board (its first ``top`` records) and how to read its scores."""
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    for board in select(query):
-        records = load_records(board, results)
-        rows = board_rows(records[:top])
-        # empty columns (no authors, no steps anywhere) are left out to fit narrow terminals
-        keep = [i for i, _ in enumerate(HEADER) if i < 3 or any(r[i] != "–" for r in rows)]
-        table = Table(title=board.key, caption=describe(board).replace("`", ""))
-        for i in keep:
-            table.add_column(HEADER[i], justify="right" if i in (0, 2) else "left", no_wrap=i == 2)
-        for row in rows:
-            table.add_row(*(row[i] for i in keep))
-        console.print(table)
-        if not board.open:
-            console.print(f"  closed: {board.closed_because}")
-        elif not records:
-            console.print("  no submissions yet")
+    rows = board_rows(records)[:top]
+    # empty columns (no authors, no steps anywhere) are left out to fit narrow terminals
+    keep = [i for i, _ in enumerate(HEADER) if i < 3 or any(r[i] != "–" for r in rows)]
+    table = Table(title=board.key, caption=describe(board).replace("`", ""))
+    for i in keep:
+        table.add_column(HEADER[i], justify="right" if i in (0, 2) else "left", no_wrap=i == 2)
+    for row in rows:
+        table.add_row(*(row[i] for i in keep))
+    console.print(table)
+    if not board.open:
+        console.print(f"  closed: {board.closed_because}")
+    elif not records:
+        console.print("  no submissions yet")
+    else:
+        for note in score_notes(board):
+            console.print(f"  {note}", highlight=False, markup=False)
 
 
 def _submit(args: argparse.Namespace) -> None:
@@ -157,23 +175,27 @@ def _submit(args: argparse.Namespace) -> None:
     record = result.record
     board = next(b for b in boards() if b.key == record["board"])
     ranked = load_records(board, args.results)
-    position = next((f"rank {i}" for i, r in enumerate(ranked, 1) if r == record), "not listed")
+    position = next(
+        (f"rank {k}" for k, r in zip(standings(ranked), ranked, strict=True) if r == record),
+        "not listed",
+    )
     if result.duplicate:
         print(
             f"{record['board']}: {record['method']} is already on the board with this "
             f"{'table' if board.family == STACKELBERG else 'params'} (recorded "
-            f"{record['timestamp'][:10]}, {record['metric']} {fmt(record['score'])}; "
+            f"{record['timestamp'][:10]}, {metric_label(board)} {fmt(record['score'])}; "
             f"{position} of {len(ranked)}); nothing written (--force records it again)"
         )
     else:
         print(
-            f"{record['board']}: {record['method']} scored {record['metric']} "
+            f"{record['board']}: {record['method']} scored {metric_label(board)} "
             f"{fmt(record['score'])} (regret {fmt(record['regret'])}, gap "
             f"{fmt(record['optimality_gap'])}); {position} of {len(ranked)}"
         )
     print(f"record: {result.path}")
     if result.wandb_run is not None:
         print(f"W&B run: {result.wandb_run}")
+    _show_board(board, ranked, _SUBMIT_TOP)  # the board submitted to, and no other
 
 
 def _seed(args: argparse.Namespace) -> None:

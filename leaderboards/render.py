@@ -1,16 +1,20 @@
-"""Render the boards: ``README.md`` with one ranked table per board, and PNG plots (scores
+"""Render the boards: ``README.md`` with one ranked table per board, and plots for papers (each
+written as PNG at print resolution, SVG and PDF: scores as labelled bars with named error bars
 against the optimum and the published references; learning curves where a submission has one).
 
-matplotlib is imported inside :func:`plot_board` and :func:`plot_curves` only.
+Ranks are shared by ties (:func:`standings`: "1, 1, 3"). matplotlib is imported inside
+:func:`plot_board` and :func:`plot_curves` only.
 """
 
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from econ_envs.policy_table import game_of
 from econ_envs.registry import AMA, STACKELBERG
 from leaderboards.boards import Board, boards
 from leaderboards.records import RESULTS_DIR, load_records, storing
@@ -18,6 +22,17 @@ from leaderboards.records import RESULTS_DIR, load_records, storing
 #: where ``README.md`` and ``plots/`` are written by default (this package's folder)
 OUT_DIR = Path(__file__).parent
 _TOP = 12
+#: the formats every plot is written in (PNG at :data:`PNG_DPI`, SVG and PDF with real text)
+PLOT_FORMATS = ("png", "svg", "pdf")
+PNG_DPI = 300
+#: plot width in inches: shrunk to a paper's column (about 3.3 in), 9 pt text stays 6 pt or more
+_WIDTH = 4.8
+#: display names of the Stackelberg games' ``objective`` keyword (the leader value is it)
+_OBJECTIVE_LABELS = {
+    "welfare_loss": "negative welfare loss",
+    "welfare": "welfare",
+    "revenue": "revenue",
+}
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -31,10 +46,78 @@ def score_cell(record: dict[str, Any]) -> str:
     return fmt(record["score"]) + (f" ± {fmt(se)}" if round(se, 4) > 0 else "")
 
 
+def _tie_key(record: dict[str, Any]) -> tuple[float, float]:
+    return (round(record["score"], 9), round(record["regret"], 9))
+
+
+def standings(records: Sequence[dict[str, Any]]) -> list[int]:
+    """The rank of each record of a ranked board (best first), shared by ties: records with the
+    same score and the same regret (to 9 decimals) share the best rank of the group, and the next
+    record's rank counts every record before it ("1, 1, 3": standard competition ranking)."""
+    ranks: list[int] = []
+    for i, record in enumerate(records):
+        tied = i > 0 and _tie_key(record) == _tie_key(records[i - 1])
+        ranks.append(ranks[-1] if tied else i + 1)
+    return ranks
+
+
+def run_name(record: dict[str, Any]) -> str:
+    """Which run a record is: its training seeds and steps where given, and ``#`` the first 8
+    hex digits of its submission's SHA-256 (two runs of one method differ here)."""
+    training = record["training"]
+    parts = []
+    if training.get("seeds"):
+        seeds = training["seeds"]
+        parts.append(f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}")
+    if training.get("steps") is not None:
+        parts.append(f"{training['steps']:,} steps")
+    return ", ".join([*parts, f"#{record['submission_sha256'][:8]}"])
+
+
+def metric_label(board: Board) -> str:
+    """The board's metric as a reader knows it: a Stackelberg board's leader value is named by
+    its game's objective where it has one (MSPM: ``negative welfare loss``), else ``leader
+    value``; an AMA board's metric is its objective (``revenue``, ``makespan``)."""
+    if board.family == AMA:
+        return board.metric
+    objective = getattr(game_of(board.env_id, **board.env_kwargs), "objective", None)
+    return _OBJECTIVE_LABELS.get(objective, board.metric)
+
+
+def error_bar_name(board: Board) -> str:
+    """What a score's error bar is."""
+    if board.family == AMA:
+        return f"± standard error over {board.n_profiles:,} type profiles"
+    return f"± standard error over the evaluator's {len(board.seeds)} seeds"
+
+
+def score_notes(board: Board) -> list[str]:
+    """How to read a board's scores: the metric (welfare loss where it is one) and the regret
+    (``regret`` vs ``empirical_regret``), one sentence each."""
+    notes = [f"score: {metric_label(board)} ({error_bar_name(board)})."]
+    if metric_label(board) == _OBJECTIVE_LABELS["welfare_loss"]:
+        notes.append(
+            "welfare loss = best possible welfare for the drawn types − welfare achieved (≥ 0); "
+            "the leader's value is its negative, so 0 is optimal and higher is better."
+        )
+    if board.family == AMA:
+        notes.append("regret: 0 by construction (truthful reporting is dominant).")
+    else:
+        notes.append(
+            "regret: the exact equilibrium regret of the followers' final strategies against the "
+            "submitted table (the most any follower type gains by switching message, max over "
+            "seeds; 0 = an equilibrium, so the score is what the table earns). empirical_regret "
+            "(per seed in the record, and the env's info['equilibrium_regret']) is the regret "
+            "the dynamics observed over the response phase: how far they converged, not a check."
+        )
+    return notes
+
+
 def board_rows(records: Sequence[dict[str, Any]]) -> list[list[str]]:
-    """The table rows of a ranked board: rank, method, score, regret, gap, steps, authors, date."""
+    """The table rows of a ranked board: rank (shared by ties), method, score, regret, gap,
+    steps, authors, date, run (:func:`run_name`)."""
     rows = []
-    for rank, r in enumerate(records, 1):
+    for rank, r in zip(standings(records), records, strict=True):
         steps = r["training"].get("steps")
         rows.append(
             [
@@ -46,12 +129,23 @@ def board_rows(records: Sequence[dict[str, Any]]) -> list[list[str]]:
                 "–" if steps is None else f"{steps:,}",
                 ", ".join(r["authors"]) or "–",
                 r["timestamp"][:10],
+                run_name(r),
             ]
         )
     return rows
 
 
-HEADER = ["#", "method", "score", "regret", "gap to optimum", "training steps", "authors", "date"]
+HEADER = [
+    "#",
+    "method",
+    "score",
+    "regret",
+    "gap to optimum",
+    "training steps",
+    "authors",
+    "date",
+    "run",
+]
 
 
 def describe(board: Board) -> str:
@@ -59,69 +153,137 @@ def describe(board: Board) -> str:
     direction = "higher is better" if board.higher_is_better else "lower is better"
     return (
         f"`{board.env_id}`, env_kwargs `{json.dumps(dict(board.env_kwargs))}` · metric: "
-        f"{board.metric} ({direction}) · known optimum: {fmt(board.optimal_value)}"
+        f"{metric_label(board)} ({direction}) · known optimum: {fmt(board.optimal_value)}"
     )
 
 
-def plot_board(board: Board, records: Sequence[dict[str, Any]], path: Path) -> Path:
-    """Dot plot of the board's best scores, with the optimum and published references."""
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+#: matplotlib settings of every plot: sizes readable at column width, text kept as text
+_STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "svg.fonttype": "none",
+    "svg.hashsalt": "econ-envs",
+    "pdf.fonttype": 42,
+}
+#: line styles and colours of the published references (at most four per board)
+_REFERENCE_LINES = ("-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)))
+_REFERENCE_COLORS = ("tab:gray", "tab:green", "tab:red", "tab:purple")
+#: per format, the metadata that would make two renders of the same board differ
+_NO_DATE = {"png": {}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+
+
+def _save(fig: Any, stem: Path) -> list[Path]:
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = [stem.with_name(f"{stem.name}.{ext}") for ext in PLOT_FORMATS]
+    for path, ext in zip(paths, PLOT_FORMATS, strict=True):
+        fig.savefig(path, dpi=PNG_DPI, bbox_inches="tight", metadata=_NO_DATE[ext])
+    return paths
+
+
+def _legend_below(fig: Any) -> None:
+    fig.legend(loc="outside lower center", ncol=1, frameon=False)
+
+
+def _title(board: Board) -> str:
+    return board.key if len(board.key) <= 40 else f"{board.env_name}\n{board.preset}"
+
+
+def _bar_label(rank: int, record: dict[str, Any]) -> str:
+    method = textwrap.shorten(record["method"], 40, placeholder="…")
+    return f"{rank}. {method}\n{run_name(record)}"
+
+
+def plot_board(board: Board, records: Sequence[dict[str, Any]], stem: Path) -> list[Path]:
+    """Horizontal bars of the board's best scores from a zero baseline, each labelled with its
+    rank, method and run, with named error bars, the optimum and the published references;
+    written as ``<stem>.png`` (:data:`PNG_DPI`), ``.svg`` and ``.pdf``; returns the paths."""
+    plt = _pyplot()
+    ranks = standings(records)[:_TOP][::-1]
     shown = list(records[:_TOP])[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(shown) + 1.8))
-    labels = [f"{len(shown) - i}. {r['method']}" for i, r in enumerate(shown)]
-    ax.errorbar(
-        [r["score"] for r in shown],
-        range(len(shown)),
-        xerr=[r["score_se"] for r in shown],
-        fmt="o",
-        color="tab:blue",
-        capsize=3,
-    )
-    ax.set_yticks(range(len(shown)), labels)
-    ax.set_ylim(-0.6, len(shown) - 0.4)
-    if board.optimal_value is not None:
-        ax.axvline(board.optimal_value, color="black", linestyle="--", label="optimum")
-    for (name, value), style in zip(board.reference.items(), ["-.", ":", "--", "-"], strict=False):
-        ax.axvline(value, color="tab:gray", linestyle=style, linewidth=1, label=f"{name} (pub.)")
-    ax.set_xlabel(f"{board.metric} ({'higher' if board.higher_is_better else 'lower'} is better)")
-    ax.set_title(board.key)
-    if board.optimal_value is not None or board.reference:
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(_WIDTH, 0.42 * len(shown) + 1.9), layout="constrained")
+        y = range(len(shown))
+        colors = ["tab:blue" if r["regret"] <= 0 else "tab:orange" for r in shown]
+        ax.barh(y, [r["score"] for r in shown], height=0.6, color=colors)
+        ax.errorbar(
+            [r["score"] for r in shown],
+            y,
+            xerr=[r["score_se"] for r in shown],
+            fmt="none",
+            ecolor="black",
+            capsize=3,
+            label=f"error bar: {error_bar_name(board)}",
+        )
+        if any(r["regret"] > 0 for r in shown):
+            ax.barh([], [], color="tab:orange", label="followers not in equilibrium (regret > 0)")
+        ax.axvline(0.0, color="black", linewidth=0.8)
+        for i, r in enumerate(shown):
+            end = r["score"] + (r["score_se"] if r["score"] >= 0 else -r["score_se"])
+            ax.annotate(
+                fmt(r["score"]),
+                (end, i),
+                xytext=(5 if r["score"] >= 0 else -5, 0),
+                textcoords="offset points",
+                ha="left" if r["score"] >= 0 else "right",
+                va="center",
+                fontsize=7,
+            )
+        ax.set_yticks(list(y), [_bar_label(k, r) for k, r in zip(ranks, shown, strict=True)])
+        ax.set_ylim(-0.6, len(shown) - 0.4)
+        if board.optimal_value is not None:
+            ax.axvline(board.optimal_value, color="black", linestyle="--", label="known optimum")
+        for (name, value), style, color in zip(
+            board.reference.items(), _REFERENCE_LINES, _REFERENCE_COLORS, strict=False
+        ):
+            ax.axvline(value, color=color, linestyle=style, label=f"{name} (published)")
+        ax.margins(x=0.35)  # room for the value labels beyond the bars
+        ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=5))
+        direction = "higher" if board.higher_is_better else "lower"
+        ax.set_xlabel(f"{metric_label(board)} ({direction} is better)")
+        ax.set_title(_title(board))
+        _legend_below(fig)
+        paths = _save(fig, stem)
+        plt.close(fig)
+    return paths
 
 
-def plot_curves(board: Board, records: Sequence[dict[str, Any]], path: Path) -> Path | None:
-    """Learning curves (steps, score) of the submissions that carry one; ``None`` if none do."""
-    curves = [(r["method"], r["training"]["curve"]) for r in records if r["training"].get("curve")]
+def plot_curves(board: Board, records: Sequence[dict[str, Any]], stem: Path) -> list[Path]:
+    """Learning curves (steps, score) of the submissions that carry one, each named by method
+    and run; written like :func:`plot_board`; ``[]`` (nothing written) if none do."""
+    curves = [r for r in records if r["training"].get("curve")]
     if not curves:
-        return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    for method, curve in curves[:_TOP]:
-        ax.plot([p[0] for p in curve], [p[1] for p in curve], label=method)
-    if board.optimal_value is not None:
-        ax.axhline(board.optimal_value, color="black", linestyle="--", label="optimum")
-    ax.set_xlabel("environment steps")
-    ax.set_ylabel(board.metric)
-    ax.set_title(f"{board.key}: learning curves")
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return path
+        return []
+    plt = _pyplot()
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(figsize=(_WIDTH, 3.4), layout="constrained")
+        for r in curves[:_TOP]:
+            curve = r["training"]["curve"]
+            label = f"{textwrap.shorten(r['method'], 40, placeholder='…')} ({run_name(r)})"
+            ax.plot([p[0] for p in curve], [p[1] for p in curve], label=label)
+        if board.optimal_value is not None:
+            ax.axhline(board.optimal_value, color="black", linestyle="--", label="known optimum")
+        ax.set_xlabel("environment steps")
+        ax.set_ylabel(metric_label(board))
+        ax.set_title(f"{_title(board)}: learning curves")
+        _legend_below(fig)
+        paths = _save(fig, stem)
+        plt.close(fig)
+    return paths
 
 
 def _board_section(
@@ -144,12 +306,18 @@ def _board_section(
     lines += [
         "| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in board_rows(records)
     ]
+    lines += ["", *(f"- {note}" for note in score_notes(board)), ""]
     name = f"{board.env_name}__{board.preset}"
-    written = [plot_board(board, records, plots / f"{name}.png")]
-    curves = plot_curves(board, records, plots / f"{name}__curves.png")
-    written += [] if curves is None else [curves]
-    lines += [""] + [f"![{board.key}](plots/{path.name})" for path in written]
-    return [*lines, ""], written
+    written = plot_board(board, records, plots / name)
+    written += plot_curves(board, records, plots / f"{name}__curves")
+    for path in written:
+        if path.suffix == ".png":
+            others = " · ".join(
+                f"[{ext.upper()}](plots/{path.with_suffix(f'.{ext}').name})"
+                for ext in PLOT_FORMATS[1:]
+            )
+            lines += [f"![{board.key}](plots/{path.name})", "", f"Also as {others}.", ""]
+    return lines, written
 
 
 HOW_TO = (
@@ -186,6 +354,15 @@ HOW_TO = (
     "a NaN or infinite number, a field of the wrong type (a string `training.steps`, a garbage "
     "`curve`), a record copied from another board.",
     "",
+    "**Reading a board.** Ranks are shared by ties (same score and regret: `1, 1, 3`). The `run` "
+    "column tells runs of one method apart: training seeds and steps where given, and `#` the "
+    "first 8 hex digits of the submission's SHA-256. Under each table, what its score and "
+    "regret are. Each plot is a PNG at 300 dpi with an SVG and a PDF beside it (text kept as "
+    "text): one bar per entry from a zero baseline, labelled with rank, method and run; error "
+    "bars are the standard error over the evaluator's seeds (Stackelberg boards) or over the "
+    "type profiles (AMA boards); orange bars are entries whose followers are not in "
+    "equilibrium.",
+    "",
 )
 
 
@@ -214,7 +391,8 @@ def _render(results_dir: Path, out_dir: Path) -> list[Path]:
         section, paths = _board_section(board, load_records(board, results_dir), plots)
         lines += section
         written += paths
-    for stale in set(plots.glob("*.png")) - set(written):
+    drawn = {path for ext in PLOT_FORMATS for path in plots.glob(f"*.{ext}")}
+    for stale in drawn - set(written):
         stale.unlink()
     out_dir.mkdir(parents=True, exist_ok=True)
     readme = out_dir / "README.md"
