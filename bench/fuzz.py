@@ -14,27 +14,28 @@ a timeout, or an accepted value whose env then fails.
 Run: ``python bench/fuzz.py [--constructors 3000] [--steps 1500] [--seed 0] [--jobs 1]``
 (under a minute on one core; each timeout adds 5 s).
 
-The catalog follows the constructors' signatures, so code with other keywords draws another
-sample of the same size. Counts before issue 12 (commit 618a550; the default sample: 3,000 of the 8,794 catalogued
-constructor cases and 1,500 of the 1,662 step cases; 31-50 s; the timeouts vary by one with the
-machine's load)::
+The catalog follows the constructors' signatures (and keywords added later), so code with other
+keywords draws another sample of the same size. Counts before issue 12 (commit 618a550, whose
+catalog has 9,003 constructor cases and 1,662 step cases; the default sample, 31 s; the timeouts
+vary by one or two with the machine's load)::
 
-    constructor calls: tried 3000, clean 2090, bad 910
-      bad: unclear message 488 (318 list the allowed names with doubled quotes, 170 do not name
-           the keyword), silently accepted 347, MemoryError 51, other exception 17,
-           accepted but broken 5 (NaN from LaneCoordination beta/transfer_scale=1e308), timeout 2
-      bad by category: wrong type 319, bad choice 145, extreme 97, swap the env 86, none 79,
-           bool for a number 50, int for a bool 45, numeric string 45, bad array 23,
-           non-finite 18, bad pair 2, negative 1 (unknown names, numpy scalars: 0)
-      bad by adapter: gym.make 321/1151, gym.make_vec 321/1055, pz.parallel_env 143/408,
-           pz.env 125/386
-    bad steps: tried 1500, clean 1264, bad 236
-      bad: unclear message 171 (142 show the internal batch shape, 29 do not speak of the
-           action), silently accepted 46, other exception 19
-      bad by category: shape 121, order 39 (step before reset / after the end), batch 39,
-           dtype 28, dict 9 (value: 0)
-      bad by adapter: gym.make 107/303, pz.env 60/432, gym.make_vec 50/288,
-           pz.parallel_env 19/477
+    constructor calls: tried 3000, clean 2089, bad 911
+      bad: unclear message 537 (366 list the allowed names with doubled quotes, 171 do not name
+           the keyword), silently accepted 316, MemoryError 39, other exception 11,
+           accepted but broken 7 (NaN from LaneCoordination beta/transfer_scale=1e308), timeout 1
+      bad by category: wrong type 326, bad choice 193, swap the env 85, extreme 84, none 72,
+           numeric string 44, bool for a number 41, int for a bool 27, non-finite 20,
+           bad array 15, negative 4 (unknown names, numpy scalars, episode options on the
+           PettingZoo views: 0)
+      bad by adapter: gym.make 314/1152, gym.make_vec 324/1032, pz.parallel_env 143/424,
+           pz.env 130/392
+    bad steps: tried 1500, clean 1261, bad 239
+      bad: unclear message 173 (143 show the internal batch shape, 30 do not speak of the
+           action), silently accepted 45, other exception 21
+      bad by category: shape 121, order 40 (a step before reset / after the end), batch 38,
+           dtype 31, dict 9 (value: 0)
+      bad by adapter: gym.make 103/307, pz.env 64/433, gym.make_vec 50/283,
+           pz.parallel_env 22/477
 """
 
 from __future__ import annotations

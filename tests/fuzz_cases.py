@@ -17,6 +17,7 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from types import MappingProxyType
 from typing import Any
 
@@ -30,7 +31,7 @@ from econ_envs.ama.designer_env import DesignerEnv
 from econ_envs.ama.domains import DOMAINS
 from econ_envs.followers import DYNAMICS
 from econ_envs.games import GAMES, game_class
-from econ_envs.registry import AMA, entry
+from econ_envs.registry import AMA, entry, ids
 
 MAKE, MAKE_VEC, PZ_AEC, PZ_PARALLEL = "gym.make", "gym.make_vec", "pz.env", "pz.parallel_env"
 ADAPTERS = (MAKE, MAKE_VEC, PZ_AEC, PZ_PARALLEL)
@@ -165,10 +166,13 @@ def _signature(function: Callable[..., Any], skip: tuple[str, ...] = ()) -> dict
 def _kind(parameter: inspect.Parameter) -> str:
     annotation = parameter.annotation
     text = annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
-    base = " | ".join(part for part in text.split(" | ") if part != "None")
-    if base not in _KINDS:
-        raise KeyError(f"keyword {parameter.name!r}: no fuzz kind for annotation {text!r}")
-    return _KINDS[base]
+    parts = [part for part in text.split(" | ") if part != "None"]
+    base = " | ".join(parts)
+    if base in _KINDS:
+        return _KINDS[base]
+    if "str" in parts and isinstance(parameter.default, Enum):  # an enum or its name
+        return CHOICE
+    raise KeyError(f"keyword {parameter.name!r}: no fuzz kind for annotation {text!r}")
 
 
 def _dynamics_class(name: str) -> type:
@@ -377,16 +381,20 @@ def make_case(
     )
 
 
-def _named_choices(env_id: str, name: str) -> list[Draw]:
-    """Names that select something: other games or domains (swapping the env behind the id),
-    every follower dynamics, the render modes."""
+def _named_choices(env_id: str, name: str, default: Any) -> list[Draw]:
+    """Names that select something: other ids, games or domains (swapping the env behind the
+    id), every follower dynamics, the render modes, every member of an enum keyword."""
     registered = entry(env_id)
+    if isinstance(default, Enum):
+        return [Draw(m, repr(m), "control", False) for m in type(default)]
     if name in ("game", "domain"):
         table = GAMES if name == "game" else DOMAINS
         return [
             Draw(other, repr(other), "swap the env", other != registered.kwargs[name])
             for other in table
         ]
+    if name == "env_id":
+        return [Draw(other, repr(other), "swap the env", other != env_id) for other in ids()]
     if name == "dynamics":
         return [Draw(d, repr(d), "control", False) for d in DYNAMICS]
     if name == "render_mode":
@@ -430,7 +438,7 @@ def constructor_cases(env_id: str, adapter: str) -> list[ConstructorCase]:
     top of the id's defaults; ``num_envs`` is :data:`NUM_ENVS` unless drawn)."""
     cases = []
     for name, p in keyword_parameters(env_id, adapter).items():
-        draws = value_draws(_kind(p), name, p.default) + _named_choices(env_id, name)
+        draws = value_draws(_kind(p), name, p.default) + _named_choices(env_id, name, p.default)
         cases += [make_case(env_id, adapter, {name: d.value}, (name,), d, name) for d in draws]
     if entry(env_id).family != AMA and adapter in (MAKE, MAKE_VEC):
         cases += _dynamics_cases(env_id, adapter)
@@ -620,6 +628,4 @@ def step_cases(env_id: str, adapter: str) -> list[StepCase]:
 
 def all_pairs() -> list[tuple[str, str]]:
     """Every (id, adapter) pair of the suite."""
-    from econ_envs.registry import ids
-
     return [(env_id, adapter) for env_id in ids() for adapter in adapters_of(env_id)]

@@ -258,7 +258,9 @@ def judge_constructor(case: ConstructorCase) -> Outcome:
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
-            return _failure(error) or Outcome(BROKEN, f"then failed: {_describe(error)}")
+            if isinstance(error, FuzzTimeout | MemoryError):
+                return _failure(error)
+            return Outcome(BROKEN, f"then failed: {_describe(error)}")
         return Outcome(BROKEN, problem) if problem else Outcome(VALID)
 
 
