@@ -152,9 +152,10 @@ def adapters_of(env_id: str) -> tuple[str, ...]:
     return (MAKE,) if entry(env_id).family == AMA else ADAPTERS
 
 
-def _signature(function: Callable[..., Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Named keyword parameters of ``function``: name -> default (``inspect.Parameter.empty``
-    when required), with their annotations in :data:`_ANNOTATIONS`."""
+def _signature(
+    function: Callable[..., Any], skip: tuple[str, ...] = ()
+) -> dict[str, inspect.Parameter]:
+    """The named parameters of ``function`` (not ``self``, ``skip``, ``*args``, ``**kwargs``)."""
     out = {}
     for name, p in inspect.signature(function).parameters.items():
         if name in ("self", *skip) or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
@@ -164,6 +165,7 @@ def _signature(function: Callable[..., Any], skip: tuple[str, ...] = ()) -> dict
 
 
 def _kind(parameter: inspect.Parameter) -> str:
+    """The fuzz kind of a parameter, from its annotation (``KeyError`` for an unknown one)."""
     annotation = parameter.annotation
     text = annotation if isinstance(annotation, str) else inspect.formatannotation(annotation)
     parts = [part for part in text.split(" | ") if part != "None"]
