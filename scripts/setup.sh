@@ -9,4 +9,4 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 # torch first, pinned to a CPU build that satisfies the extra's range (avoids CUDA downloads)
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[all,distributed]"
+.venv/bin/python -m pip install --quiet -e ".[all,distributed,docs]"
