@@ -31,15 +31,15 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
-import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from baselines.sweep.values import RANDOM_SPACES, check_space, draw, space_of
 from econ_envs.registry import ids
 from econ_envs.validation import (
     check_bool,
@@ -52,7 +52,6 @@ from econ_envs.validation import (
 
 TRAIN, BILEVEL = "train", "bilevel"
 SEARCHES = ("grid", "random")
-RANDOM_SPACES = ("choice", "uniform", "loguniform", "randint")
 #: TrainConfig fields a sweep sets itself (not hyperparameters)
 TRAIN_RESERVED = (
     "env_id",
@@ -163,14 +162,14 @@ class SweepConfig:
     def variants(self, algorithm: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
         """(all hyperparameters, the varied ones) of every variant of ``algorithm``."""
         merged = {**self.hyperparameters, **self.algorithms[algorithm]}
-        axes = {k: v["grid"] for k, v in merged.items() if _space(v) == "grid"}
-        draws = {k: v for k, v in merged.items() if _space(v) in RANDOM_SPACES}
+        axes = {k: v["grid"] for k, v in merged.items() if space_of(v) == "grid"}
+        draws = {k: v for k, v in merged.items() if space_of(v) in RANDOM_SPACES}
         rng = np.random.default_rng([self.seed, sorted(self.algorithms).index(algorithm)])
         out = []
         for point in itertools.product(*axes.values()):
             for _ in range(self.samples):
                 varied = dict(zip(axes, point, strict=True))
-                varied.update({k: _draw(rng, spec) for k, spec in sorted(draws.items())})
+                varied.update({k: draw(rng, spec) for k, spec in sorted(draws.items())})
                 out.append(({**merged, **varied}, varied))
         return out
 
@@ -266,7 +265,7 @@ def _check_hyperparameters(sweep: SweepConfig, algorithm: str) -> None:
     for scope, values in (("hyperparameters", sweep.hyperparameters), own):
         check_keys(f"{scope} (for {algorithm})", values, types)
         for key, value in values.items():
-            _check_space(f"{scope}.{key}", value, types[key], sweep.search)
+            check_space(f"{scope}.{key}", value, types[key], sweep.search)
     for setting, (values, _) in itertools.product(sweep.settings, sweep.variants(algorithm)):
         try:
             _build(algorithm, setting, values)
@@ -316,91 +315,6 @@ def bilevel_split(algorithm: str, values: Mapping[str, Any]) -> tuple[Any, dict[
     names = {f.name for f in dataclasses.fields(method_type)}
     config = method_type(**{k: v for k, v in values.items() if k in names})
     return config, {k: v for k, v in values.items() if k not in names}
-
-
-def _space(value: Any) -> str | None:
-    """``"grid"`` or a random space's name if ``value`` is one (a one-key mapping), else None."""
-    if isinstance(value, Mapping) and len(value) == 1:
-        key = next(iter(value))
-        return key if key in ("grid", *RANDOM_SPACES) else None
-    return None
-
-
-def _check_space(name: str, value: Any, annotation: str, search: str) -> None:
-    """A fixed value of type ``annotation``, a grid axis, or (random search) a random space."""
-    space = _space(value)
-    if space is None:
-        _check_type(name, value, annotation)
-        return
-    options = value[space]
-    if not isinstance(options, list) or not options:
-        raise ValueError(f"{name}.{space}: must be a non-empty list, got {options!r}")
-    if space in ("grid", "choice"):
-        if space == "choice" and search != "random":
-            raise ValueError(f"{name}: choice needs search: random (grid search: use grid)")
-        for k, option in enumerate(options):
-            _check_type(f"{name}.{space}[{k}]", option, annotation)
-        return
-    if search != "random":
-        raise ValueError(f"{name}: {space} needs search: random")
-    if len(options) != 2 or not all(_is_number(x) for x in options) or options[0] >= options[1]:
-        raise ValueError(f"{name}.{space}: must be [low, high] with low < high, got {options!r}")
-    if space == "loguniform" and options[0] <= 0:
-        raise ValueError(f"{name}.loguniform: low must be > 0, got {options[0]!r}")
-    kind = "int" if space == "randint" else "float"
-    for k, option in enumerate(options):
-        _check_type(f"{name}.{space}[{k}]", option, kind)
-    _check_type(name, options[0], annotation)
-
-
-def _draw(rng: np.random.Generator, value: Mapping[str, Any]) -> Any:
-    space, options = next(iter(value.items()))
-    if space == "choice":
-        return options[int(rng.integers(len(options)))]
-    if space == "randint":
-        return int(rng.integers(options[0], options[1]))
-    if space == "loguniform":
-        return float(math.exp(rng.uniform(math.log(options[0]), math.log(options[1]))))
-    return float(rng.uniform(options[0], options[1]))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-_TYPES: dict[str, tuple[str, Callable[[Any], bool]]] = {
-    "int": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-    "float": ("a number", _is_number),
-    "bool": ("true or false", lambda v: isinstance(v, bool)),
-    "str": ("a string", lambda v: isinstance(v, str)),
-    "tuple": (
-        "a list of integers",
-        lambda v: isinstance(v, list) and all(isinstance(x, int) for x in v),
-    ),
-    "dict": ("a mapping", lambda v: isinstance(v, Mapping)),
-}
-
-
-def _check_type(name: str, value: Any, annotation: str) -> None:
-    """``TypeError`` naming ``name`` unless ``value`` fits ``annotation`` (e.g. ``int | None``)."""
-    kinds = [part.strip().split("[")[0] for part in annotation.split("|")]
-    if value is None and "None" in kinds:
-        return
-    described = [_TYPES[k][0] for k in kinds if k in _TYPES]
-    if not any(_TYPES[k][1](value) for k in kinds if k in _TYPES):
-        allowed = " or ".join(described + (["null"] if "None" in kinds else []))
-        raise TypeError(f"{name} must be {allowed}, got {value!r}{_yaml_hint(value)}")
-
-
-def _yaml_hint(value: Any) -> str:
-    """A hint for numbers YAML read as strings (``3e-4``: YAML 1.1 needs a dot)."""
-    if not isinstance(value, str):
-        return ""
-    try:
-        float(value)
-    except ValueError:
-        return ""
-    return " (YAML reads 3e-4 as a string: write 0.0003 or 3.0e-4)"
 
 
 def _name(name: str, value: Any) -> str:
