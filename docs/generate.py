@@ -65,6 +65,11 @@ def literal(text: str) -> str:
     return "``" + text.replace("`", "'") + "``" if text else "–"
 
 
+def plain(text: str) -> str:
+    """``text`` shown as it is in RST (markup characters escaped)."""
+    return re.sub(r"([\\`*_|<>\[\]])", r"\\\1", text) if text else "–"
+
+
 def code_block(text: str, language: str = "text") -> list[str]:
     """An RST code block."""
     return [f".. code-block:: {language}", "", *textwrap.indent(text, "   ").splitlines(), ""]
@@ -237,7 +242,7 @@ def dynamics_page(name: str) -> list[str]:
 def board_page(board: Board) -> list[str]:
     """The page of one leaderboard: what it is, its ranked table and its plot."""
     records = load_records(board)
-    lines = [*heading(board.key), describe(board), "", board.protocol, ""]
+    lines = [*heading(board.key), describe(board).replace("`", "``"), "", board.protocol, ""]
     if board.reference:
         published = ", ".join(f"{k} {v:.4f}" for k, v in board.reference.items())
         lines += [f"Published (Curry et al.): {published}.", ""]
@@ -245,9 +250,9 @@ def board_page(board: Board) -> list[str]:
         return [*lines, f"Closed: {board.closed_because}.", ""]
     if not records:
         return [*lines, "No submissions yet.", ""]
-    cells = [[literal(c) if c != "–" else c for c in row] for row in board_rows(records)]
+    cells = [[plain(c) for c in row] for row in board_rows(records)]
     lines += table(HEADER, cells)
-    lines += [f"- {literal(note)}" for note in score_notes(board)] + [""]
+    lines += [f"- {plain(note)}" for note in score_notes(board)] + [""]
     lines += [f"Error bars: {error_bar_name(board)}.", ""]
     return lines + copy_plot(f"{board.env_name}__{board.preset}")
 
