@@ -10,7 +10,6 @@ candidates or perturbations of that step).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from math import ceil, log2
 
 import numpy as np
@@ -19,43 +18,16 @@ from scipy.stats import qmc
 from tqdm.auto import tqdm
 
 from baselines.bilevel.problem import BilevelProblem
+from baselines.bilevel.settings import (
+    METHOD_CONFIGS,
+    FirstOrderConfig,
+    GridConfig,
+    MethodConfig,
+    ZerothOrderConfig,
+)
 from baselines.bilevel.soft_planner import SoftPlanner
 
 Logger = Callable[[int, dict[str, float]], None]
-
-
-@dataclass(frozen=True)
-class GridConfig:
-    """Sobol grid search (published: 10,000 points x 2,000 profiles)."""
-
-    n_points: int = 1024
-    n_profiles: int = 500
-
-
-@dataclass(frozen=True)
-class ZerothOrderConfig:
-    """Gaussian-smoothing gradient ascent (published: 20 perturbations, std 0.05, 20 profiles,
-    learning rate 0.1). Antithetic pairs; one set of profiles per step."""
-
-    steps: int = 300
-    n_perturbations: int = 20
-    sigma: float = 0.05
-    learning_rate: float = 0.1
-    n_profiles: int = 20
-
-
-@dataclass(frozen=True)
-class FirstOrderConfig:
-    """Adam ascent on the soft planner's objective (published: entropy strength 0.01,
-    20 profiles per step, learning rate 0.01)."""
-
-    steps: int = 300
-    temperature: float = 0.01
-    learning_rate: float = 0.01
-    n_profiles: int = 20
-
-
-MethodConfig = GridConfig | ZerothOrderConfig | FirstOrderConfig
 
 
 def grid_search(
@@ -155,8 +127,13 @@ def _first_order(
     return x.detach().numpy().copy()
 
 
-METHODS: dict[str, tuple[Callable[..., np.ndarray], type]] = {
-    "grid": (grid_search, GridConfig),
-    "zeroth-order": (zeroth_order, ZerothOrderConfig),
-    "first-order": (first_order, FirstOrderConfig),
+_FUNCTIONS: dict[str, Callable[..., np.ndarray]] = {
+    "grid": grid_search,
+    "zeroth-order": zeroth_order,
+    "first-order": first_order,
+}
+
+#: method name -> (optimizer, the type of its settings)
+METHODS: dict[str, tuple[Callable[..., np.ndarray], type[MethodConfig]]] = {
+    name: (_FUNCTIONS[name], config_type) for name, config_type in METHOD_CONFIGS.items()
 }
