@@ -1,5 +1,10 @@
 """Run tracking shared by every baseline and the leaderboards: W&B runs (offline by default),
-run names, and the provenance (package version, git commit) stored with every result."""
+run names, and the provenance (package version, git commit) stored with every result.
+
+Every W&B run of every command is written under one folder, ``runs/wandb/`` in the working
+directory, or ``$WANDB_DIR/wandb/`` when ``WANDB_DIR`` (W&B's own variable) is set. W&B's own
+console summary is off unless asked for with ``WANDB_QUIET=false`` (or ``WANDB_SILENT=false``).
+"""
 
 from __future__ import annotations
 
@@ -41,6 +46,21 @@ def wandb_mode() -> str:
     return os.environ.get("WANDB_MODE", "offline")
 
 
+#: the folder whose ``wandb/`` holds the W&B runs when ``WANDB_DIR`` is not set
+DEFAULT_WANDB_DIR = Path("runs")
+
+
+def wandb_dir() -> Path:
+    """The folder whose ``wandb/`` holds every W&B run: ``$WANDB_DIR`` if set, else ``runs``."""
+    return Path(os.environ.get("WANDB_DIR") or DEFAULT_WANDB_DIR)
+
+
+def _quiet() -> bool:
+    """Whether to turn W&B's console summary off: unless the user set ``WANDB_QUIET`` or
+    ``WANDB_SILENT`` (an explicit setting would override theirs)."""
+    return not {"WANDB_QUIET", "WANDB_SILENT"} & set(os.environ)
+
+
 def init_wandb(
     project: str,
     name: str,
@@ -48,19 +68,21 @@ def init_wandb(
     *,
     group: str | None = None,
     job_type: str | None = None,
-    directory: Path | str = ".",
+    directory: Path | str | None = None,
     run_id: str | None = None,
 ) -> Any:
     """Start a W&B run (offline unless the user configured W&B) with provenance in its config.
 
-    Runs are written under ``<directory>/wandb/``; ``wandb sync`` uploads offline runs later.
+    Runs are written under ``<directory>/wandb/`` (default: :func:`wandb_dir`); ``wandb sync``
+    uploads offline runs later. W&B's console summary is quiet unless the user asked for it.
     ``run_id`` continues the run of that id (a resumed training run); offline, each part is
     written under its own directory with that id, and ``wandb sync`` appends them in order.
     """
     import wandb  # lazy: tracking is optional for the envs
 
     full_config = {"git_commit": git_commit(), "package_version": package_version(), **config}
-    Path(directory).mkdir(parents=True, exist_ok=True)
+    directory = wandb_dir() if directory is None else Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
     return wandb.init(
         project=project,
         name=name,
@@ -72,4 +94,5 @@ def init_wandb(
         reinit="finish_previous",
         id=run_id,
         resume="allow" if run_id else None,
+        settings=wandb.Settings(quiet=True) if _quiet() else None,
     )

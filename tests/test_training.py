@@ -49,6 +49,7 @@ def escape_run(tmp_path_factory: pytest.TempPathFactory):
     monkeypatch.setenv("WANDB_MODE", "offline")
     monkeypatch.setenv("WANDB_SILENT", "true")
     root = tmp_path_factory.mktemp("escape")
+    monkeypatch.setenv("WANDB_DIR", str(root))  # the one folder of every W&B run
     config = _config(root)
     initial = TrainingRun(config, None).score()  # the untrained deterministic policy of this seed
     result = train(config, run_dir=root / "run")
@@ -81,7 +82,7 @@ def test_exported_submission_follows_the_leaderboard_schema(escape_run):
 
 def test_offline_wandb_run_holds_the_metrics(escape_run):
     _, result = escape_run
-    runs = list((result.run_dir / "wandb").glob("offline-run-*"))
+    runs = list((result.run_dir.parent / "wandb").glob("offline-run-*"))
     assert len(runs) == 1
     history, config = offline_history(next(runs[0].glob("run-*.wandb")))
     assert [row["_step"] for row in history] == [ROLLOUT, 2 * ROLLOUT]
@@ -114,7 +115,7 @@ def test_resume_continues_the_step_count_and_the_wandb_run(escape_run, capsys):
     assert document["training_steps"] == 3 * ROLLOUT and document["score"]["value"] == 1.0
     assert "value 1.0000" in capsys.readouterr().out
     # the resumed part is a second offline part of the same W&B run, continuing its steps
-    parts = sorted((result.run_dir / "wandb").glob("offline-run-*"))
+    parts = sorted((result.run_dir.parent / "wandb").glob("offline-run-*"))
     assert len(parts) == 2
     assert all(part.name.endswith(f"-{before.wandb_run_id}") for part in parts)
     history, _ = offline_history(next(parts[-1].glob("run-*.wandb")))
@@ -151,7 +152,7 @@ def test_command_line_options_map_onto_the_config():
             "ppo",
             "--steps",
             "2e6",
-            "--lr",
+            "--learning-rate",
             "1e-3",
             "--basic-pomdp",
             "--hidden-sizes",

@@ -292,6 +292,7 @@ def train(
     run_dir: Path | str | None = None,
     resume: Checkpoint | None = None,
     on_checkpoint: Callable[[Checkpoint], None] | None = None,
+    wandb_dir: Path | str | None = None,
 ) -> TrainResult:
     """Train PPO / MAPPO as ``config`` says; resume from ``resume`` if given.
 
@@ -299,12 +300,13 @@ def train(
     ``policy_table.json`` (the exported table with its exact score, the deterministic policy's
     beside it) and ``submission.json`` (the same table as a leaderboard submission) to
     ``run_dir`` (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline
-    W&B run under ``run_dir/wandb``. ``on_checkpoint(checkpoint)`` is called after each
+    W&B run under ``<wandb_dir>/wandb/`` (default: :func:`baselines.tracking.wandb_dir`, the
+    one folder of every W&B run). ``on_checkpoint(checkpoint)`` is called after each
     periodic checkpoint is written (a sweep reports it to Ray Tune).
     """
     run = TrainingRun(config, resume)
     run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / run.name
-    wandb_run = _start_wandb(config, run, run_dir) if config.track else None
+    wandb_run = _start_wandb(config, run, wandb_dir) if config.track else None
     first_step, first_clock = run.global_step, run.wall_clock
     bar = tqdm(
         total=config.total_steps, initial=run.global_step, unit="step", disable=not config.progress
@@ -355,7 +357,7 @@ def train(
     )
 
 
-def _start_wandb(config: TrainConfig, run: TrainingRun, run_dir: Path) -> Any:
+def _start_wandb(config: TrainConfig, run: TrainingRun, wandb_dir: Path | str | None) -> Any:
     """The run's W&B run: a new one, or the resumed run's own (same id, so ``wandb sync``
     uploads the parts of a resumed run as one run, in order)."""
     wandb_run = tracking.init_wandb(
@@ -364,7 +366,7 @@ def _start_wandb(config: TrainConfig, run: TrainingRun, run_dir: Path) -> Any:
         config.to_dict(),
         group=config.wandb_group or config.env_id.split("/")[-1],
         job_type=config.algo,
-        directory=run_dir,
+        directory=wandb_dir,
         run_id=run.wandb_run_id,
     )
     run.wandb_run_id = wandb_run.id

@@ -88,7 +88,7 @@ def _train(spec: TrialSpec, run_dir: Path, on_checkpoint: Observer | None) -> di
         if on_checkpoint is not None:
             on_checkpoint(checkpoint.global_step)
 
-    result = train(config, run_dir, resume, on_checkpoint=report)
+    result = train(config, run_dir, resume, on_checkpoint=report, wandb_dir=run_dir)
     return {
         "score": result.score.value,
         "higher_is_better": True,
