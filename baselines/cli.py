@@ -16,10 +16,17 @@ from typing import NoReturn
 from baselines.cli_errors import UsageError
 
 PROG = "econ-baselines"
+DESCRIPTION = (
+    "Train and optimize the baselines of econ_envs. Run `econ-baselines COMMAND --help` for the "
+    "options of a command. W&B runs go to runs/wandb/ (or $WANDB_DIR/wandb/)."
+)
 
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "train": ("baselines.mappo.cli", "train PPO or MAPPO on a Stackelberg POMDP env"),
-    "bilevel": ("baselines.bilevel.cli", "optimize AMA parameters (grid, zeroth-order, soft LP)"),
+    "bilevel": (
+        "baselines.bilevel.cli",
+        "optimize AMA parameters (grid search, zeroth-order, first-order)",
+    ),
     "sweep": ("baselines.sweep.cli", "run a sweep file of train/bilevel runs on Ray Tune"),
 }
 
@@ -35,11 +42,14 @@ class OneLineParser(argparse.ArgumentParser):
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``econ-baselines``."""
     argv = sys.argv[1:] if argv is None else argv
-    parser = OneLineParser(prog=PROG, description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = OneLineParser(prog=PROG, description=DESCRIPTION)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="the command to run"
+    )
     if argv and argv[0] in SUBCOMMANDS:
         module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
-        module.add_arguments(sub.add_parser(argv[0], help=SUBCOMMANDS[argv[0]][1]))
+        summary = SUBCOMMANDS[argv[0]][1]
+        module.add_arguments(sub.add_parser(argv[0], help=summary, description=summary))
     else:
         for name, (_, help_text) in SUBCOMMANDS.items():
             sub.add_parser(name, help=help_text)

@@ -5,11 +5,13 @@ Examples::
     econ-leaderboard submit --env econ_envs/MSPM-v0 --file policy.json --method "MAPPO (ours)"
     econ-leaderboard submit --env econ_envs/MSPM-v0 --file runs/RUN/policy_table.json --format mappo
     econ-leaderboard show econ_envs/MSPM-v0
+    econ-leaderboard validate policy.json
     econ-leaderboard render
     econ-leaderboard seed reference zero vcg --mappo runs/mappo --bilevel runs/bilevel
     econ-leaderboard sync
 
-W&B runs are written offline under ``<--wandb-dir>/wandb/`` unless ``WANDB_MODE`` says otherwise.
+W&B runs are written offline (unless ``WANDB_MODE`` says otherwise) under ``runs/wandb/``, the
+folder of every W&B run of the suite (``$WANDB_DIR/wandb/`` if set; ``--wandb-dir`` moves it).
 A rejected submission exits with status 2 and writes nothing. A failure to write a record, a
 W&B run or a rendered board (read-only folder, disk full) exits with status 3 and a message
 naming the path (``storage error``). A submission identical to an entry already on its board
@@ -28,6 +30,8 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from baselines.cli_options import add_track_option
+from baselines.tracking import wandb_dir
 from econ_envs.registry import STACKELBERG
 from leaderboards.boards import Board, boards, select
 from leaderboards.convert import FORMATS, read_converted
@@ -44,6 +48,11 @@ from leaderboards.render import (
 )
 from leaderboards.submission import SubmissionError, load_submission
 
+DESCRIPTION = (
+    "Submit, show, render, list, validate and seed the leaderboards of econ_envs. Run "
+    "`econ-leaderboard COMMAND --help` for the options of a command."
+)
+_WANDB_DIR_HELP = "folder whose wandb/ holds the W&B runs (default: runs, or $WANDB_DIR)"
 _STATUS_REJECTED = 2
 _STATUS_STORAGE = 3
 #: rows of the board printed after a submit
@@ -51,9 +60,16 @@ _SUBMIT_TOP = 10
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="econ-leaderboard", description=__doc__.split("\n")[0])
-    parser.add_argument("--results", type=Path, default=RESULTS_DIR, help="results root folder")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="econ-leaderboard", description=DESCRIPTION)
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=RESULTS_DIR,
+        help="results root folder (default: the package's leaderboards/results)",
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", help="the command to run"
+    )
 
     sub = commands.add_parser("submit", help="evaluate a submission officially and record it")
     sub.add_argument("--env", required=True, help="env id, e.g. econ_envs/MSPM-v0")
@@ -73,15 +89,20 @@ def _parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="print the ranked board(s) of an id in the terminal")
     show.add_argument("board", help="env id, env name (MSPM-v0) or board key (MSPM-v0/n_types-4)")
-    show.add_argument("--top", type=int, default=20)
+    show.add_argument("--top", type=int, default=20, help="rows to print (default: 20)")
 
-    render = commands.add_parser("render", help="write README.md and PNG plots of every board")
-    render.add_argument("--out", type=Path, default=OUT_DIR, help="output folder")
+    render = commands.add_parser("render", help="write README.md and the plots of every board")
+    render.add_argument(
+        "--out",
+        type=Path,
+        default=OUT_DIR,
+        help="output folder (default: the package's leaderboards/)",
+    )
 
     commands.add_parser("boards", help="list the boards")
 
     check = commands.add_parser("validate", help="check a submission without evaluating it")
-    check.add_argument("--file", required=True, type=Path)
+    check.add_argument("file", type=Path, help="submission JSON")
 
     seed = commands.add_parser("seed", help="seed the boards with the suite's own entries")
     seed.add_argument(
@@ -96,21 +117,21 @@ def _parser() -> argparse.ArgumentParser:
         nargs="*",
         default=[],
         type=Path,
-        help="submission JSON files or folders (e.g. written with table_submission)",
+        help="submission JSON files, or folders of them",
     )
     seed.add_argument(
         "--mappo",
         nargs="*",
         default=[],
         type=Path,
-        help="econ-baselines mappo policy_table.json files or folders",
+        help="policy_table.json files written by econ-baselines train, or folders of them",
     )
     seed.add_argument(
         "--bilevel",
         nargs="*",
         default=[],
         type=Path,
-        help="econ-baselines bilevel result JSON files or folders",
+        help="result JSON files written by econ-baselines bilevel, or folders of them",
     )
     seed.add_argument("--force", action="store_true", help="resubmit entries already recorded")
     _wandb_options(seed)
@@ -118,17 +139,13 @@ def _parser() -> argparse.ArgumentParser:
     sync = commands.add_parser(
         "sync", help="re-log the W&B runs that are missing or truncated (offline W&B)"
     )
-    sync.add_argument(
-        "--wandb-dir", type=Path, default=Path("."), help="where W&B runs are (<dir>/wandb/)"
-    )
+    sync.add_argument("--wandb-dir", type=Path, default=wandb_dir(), help=_WANDB_DIR_HELP)
     return parser
 
 
 def _wandb_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--wandb-dir", type=Path, default=Path("."), help="where W&B runs go (<dir>/wandb/)"
-    )
-    parser.add_argument("--no-wandb", action="store_true", help="do not log W&B runs")
+    add_track_option(parser)
+    parser.add_argument("--wandb-dir", type=Path, default=wandb_dir(), help=_WANDB_DIR_HELP)
 
 
 def _show(query: str, results: Path, top: int) -> None:
@@ -169,7 +186,7 @@ def _submit(args: argparse.Namespace) -> None:
         env_id=args.env,
         method=args.method,
         results_dir=args.results,
-        wandb_dir=None if args.no_wandb else args.wandb_dir,
+        wandb_dir=args.wandb_dir if args.track else None,
         force=args.force,
     )
     record = result.record
@@ -214,7 +231,7 @@ def _seed(args: argparse.Namespace) -> None:
         submissions,
         results_dir=args.results,
         force=args.force,
-        wandb_dir=None if args.no_wandb else args.wandb_dir,
+        wandb_dir=args.wandb_dir if args.track else None,
         progress=lambda r: print(
             f"{r['board']:<60} {r['method']:<45} {fmt(r['score'])}", flush=True
         ),

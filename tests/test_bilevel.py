@@ -144,7 +144,7 @@ def test_the_cli_writes_a_result_whose_parameters_reevaluate_to_the_same_score(t
             "5",
             "--eval-profiles",
             "300",
-            "--no-wandb",
+            "--no-track",
             "--no-progress",
             "--output",
             str(output),

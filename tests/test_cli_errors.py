@@ -37,7 +37,7 @@ def test_train_refuses_an_ama_id_and_names_the_bilevel_command():
 
 
 def test_bilevel_refuses_a_stackelberg_id_and_names_the_train_command():
-    message = one_line_error(cli("bilevel", "--env", MSPM, "--no-wandb"))
+    message = one_line_error(cli("bilevel", "--env", MSPM, "--no-track"))
     assert message == (
         "--env of `econ-baselines bilevel` must be one of ('econ_envs/SequentialSales-v0', "
         "'econ_envs/TaskScheduling-v0', 'econ_envs/GridworldAMA-v0'); econ_envs/MSPM-v0 is a "
@@ -52,7 +52,7 @@ def test_unknown_id_is_named():
 
 
 def test_bilevel_domain_option_the_domain_does_not_take():
-    message = one_line_error(cli("bilevel", "--env", SALES, "--size", "3", "--no-wandb"))
+    message = one_line_error(cli("bilevel", "--env", SALES, "--size", "3", "--no-track"))
     assert message == (
         f"--size: not an option of {SALES} (its options: --n-agents, --n-items, --distribution)"
     )
@@ -70,7 +70,7 @@ def test_bilevel_domain_option_the_domain_does_not_take():
     ],
 )
 def test_bilevel_bad_domain_values_name_their_option(option, value, expected):
-    assert one_line_error(cli("bilevel", "--env", SALES, option, value, "--no-wandb")) == expected
+    assert one_line_error(cli("bilevel", "--env", SALES, option, value, "--no-track")) == expected
 
 
 @pytest.mark.parametrize(

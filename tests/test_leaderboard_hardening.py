@@ -236,7 +236,7 @@ def test_disk_full_is_a_storage_error_naming_the_folder_and_leaves_nothing(tmp_p
     def small_disk() -> None:  # the kernel refuses any file past 1 KiB: EFBIG, like ENOSPC
         resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
 
-    args = ["--results", str(root), "submit", "--env", MSG, "--file", str(policy), "--no-wandb"]
+    args = ["--results", str(root), "submit", "--env", MSG, "--file", str(policy), "--no-track"]
     done = _cli_in_subprocess(args, preexec_fn=small_disk)
     assert done.returncode == 3, done.stderr
     assert f"econ-leaderboard: storage error: could not write {board}: File too large" in (
@@ -254,7 +254,7 @@ def test_an_unwritable_results_folder_is_a_storage_error(
     blocker = tmp_path / "results"
     blocker.write_text("a file where the results folder should be")
     args = ["--results", str(blocker), "submit", "--env", MSG, "--file", str(policy)]
-    assert main([*args, "--no-wandb"]) == 3
+    assert main([*args, "--no-track"]) == 3
     err = capsys.readouterr().err
     assert err.startswith("econ-leaderboard: storage error: could not write ")
     assert str(blocker) in err and "rejected" not in err
@@ -331,7 +331,7 @@ def test_identical_resubmission_is_recognised_and_listed_once(
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps(identity(table=[0.0, 1.0, 2.0])))  # the same table, as floats
     args = ["--results", str(results), "submit", "--env", MSG, "--file", str(policy)]
-    assert main([*args, "--no-wandb"]) == 0
+    assert main([*args, "--no-track"]) == 0
     out = capsys.readouterr().out
     assert (
         "MessageAllocation-v0/default: identity is already on the board with this table "
@@ -343,7 +343,7 @@ def test_identical_resubmission_is_recognised_and_listed_once(
 
     shutil.copy(first, folder(results) / "copy-of-the-same-record.json")
     submit(identity("another method"), results_dir=results, wandb_dir=None)
-    assert main([*args, "--no-wandb", "--force"]) == 0  # recorded again, still listed once
+    assert main([*args, "--no-track", "--force"]) == 0  # recorded again, still listed once
     capsys.readouterr()
     methods = [r["method"] for r in load_records(find_board(MSG, {}), results)]
     assert sorted(methods) == ["another method", "identity"]

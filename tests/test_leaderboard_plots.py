@@ -47,7 +47,7 @@ def submit_cli(results: Path, tmp_path: Path, data: dict, name: str) -> None:
     path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(data))
     args = ["--results", str(results), "submit", "--env", data["env_id"], "--file", str(path)]
-    assert main([*args, "--no-wandb"]) == 0
+    assert main([*args, "--no-track"]) == 0
 
 
 def test_a_perfect_score_tied_for_first_is_rank_1(

@@ -111,7 +111,7 @@ def test_concurrent_processes_leave_two_valid_records(tmp_path: Path) -> None:
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),
     }
     command = [sys.executable, "-m", "leaderboards.cli", "--results", str(tmp_path / "results")]
-    command += ["submit", "--env", MSG, "--file", str(policy), "--no-wandb"]
+    command += ["submit", "--env", MSG, "--file", str(policy), "--no-track"]
     processes = [subprocess.Popen(command, cwd=root, env=env) for _ in range(2)]
     assert [p.wait(timeout=120) for p in processes] == [0, 0]
     paths = list((tmp_path / "results" / "MessageAllocation-v0" / "default").iterdir())

@@ -106,7 +106,7 @@ def test_malformed_json_file_is_rejected_by_the_cli(
             str(path),
             "--method",
             "x",
-            "--no-wandb",
+            "--no-track",
         ]
     )
     assert status == 2

@@ -83,12 +83,12 @@ def test_cli_submit_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     policy.write_text(json.dumps(table_submission(MSG, [0, 1, 2], method="file name")))
     results = str(tmp_path / "results")
     args = ["--results", results, "submit", "--env", MSG, "--file", str(policy)]
-    assert main([*args, "--method", "cli-run", "--no-wandb"]) == 0
+    assert main([*args, "--method", "cli-run", "--no-track"]) == 0
     assert "rank 1 of 1" in capsys.readouterr().out
     assert main(["--results", results, "show", MSG]) == 0
     out = capsys.readouterr().out
     assert "cli-run" in out and "1.0000" in out
-    assert main(["--results", results, "validate", "--file", str(policy)]) == 0
+    assert main(["--results", results, "validate", str(policy)]) == 0
 
 
 def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

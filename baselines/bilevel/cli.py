@@ -6,7 +6,8 @@ Example::
         --method zeroth-order --n-starts 4 --seed 0
 
 Writes the result (parameters, official evaluation, VCG beside it, provenance) as JSON and logs
-one W&B run (offline unless W&B is configured) per optimization.
+one W&B run (offline unless W&B is configured) per optimization under ``runs/wandb/``. Declaring
+the options imports no torch (:mod:`baselines.bilevel.settings`), so ``--help`` answers at once.
 """
 
 from __future__ import annotations
@@ -15,51 +16,71 @@ import argparse
 from dataclasses import fields
 from pathlib import Path
 
-from baselines.bilevel.methods import METHODS
-from baselines.bilevel.runner import optimize
+from baselines.bilevel.settings import METHOD_CONFIGS, SETTING_HELP
 from baselines.cli_errors import check_ama_env, flag, usage_error
+from baselines.cli_options import add_track_option
 from baselines.tracking import init_wandb, run_name
 
-DOMAIN_OPTIONS = (
-    "n_agents",
-    "n_items",
-    "n_tasks",
-    "distribution",
-    "makespan_rule",
-    "size",
-    "gamma",
-)
+#: the keywords of the AMA domains, each an option, with its help (the env's default applies)
+DOMAIN_OPTIONS = {
+    "n_agents": "number of agents (every AMA env)",
+    "n_items": "items sold, one per round (SequentialSales)",
+    "n_tasks": "tasks assigned, one per round (TaskScheduling)",
+    "distribution": "type distribution: uniform or asymmetric (SequentialSales, TaskScheduling)",
+    "makespan_rule": "queue or curry2024 (TaskScheduling)",
+    "size": "side of the torus grid (GridworldAMA)",
+    "gamma": "discount factor (GridworldAMA)",
+}
 _OPTION_TYPES = {"distribution": str, "makespan_rule": str, "gamma": float}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of the ``bilevel`` subcommand."""
-    parser.add_argument("--env", required=True, help="AMA env id: econ_envs/SequentialSales-v0")
-    parser.add_argument("--method", choices=tuple(METHODS), default="zeroth-order")
-    for option in DOMAIN_OPTIONS:
-        parser.add_argument(f"--{option.replace('_', '-')}", type=_OPTION_TYPES.get(option, int))
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--n-starts", type=int, default=1)
+    parser.add_argument(
+        "--env", required=True, help="AMA env id, e.g. econ_envs/SequentialSales-v0"
+    )
+    parser.add_argument(
+        "--method",
+        choices=tuple(METHOD_CONFIGS),
+        default="zeroth-order",
+        help="optimizer (default: zeroth-order)",
+    )
+    for option, text in DOMAIN_OPTIONS.items():
+        parser.add_argument(flag(option), type=_OPTION_TYPES.get(option, int), help=text)
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    parser.add_argument(
+        "--n-starts",
+        type=int,
+        default=1,
+        help="independent starts (VCG, then noisy); the best on validation is kept (default: 1)",
+    )
     parser.add_argument(
         "--optimize-weights",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="default: only for asymmetric distributions",
+        help="optimize the agents' weights too (default: only for asymmetric distributions)",
     )
-    parser.add_argument("--eval-profiles", type=int, default=10_000)
-    parser.add_argument("--eval-seed", type=int, default=0)
+    parser.add_argument(
+        "--eval-profiles",
+        type=int,
+        default=10_000,
+        help="type profiles of the official evaluation (default: 10000)",
+    )
+    parser.add_argument(
+        "--eval-seed", type=int, default=0, help="seed of the official evaluation (default: 0)"
+    )
     settings: dict[str, dict[str, object]] = {}  # setting -> {method: default}
-    for method, (_, config_type) in METHODS.items():
+    for method, config_type in METHOD_CONFIGS.items():
         for spec in fields(config_type):
             settings.setdefault(spec.name, {})[method] = spec.default
     for setting, defaults in settings.items():
-        described = ", ".join(f"{method}: {value}" for method, value in defaults.items())
+        described = ", ".join(f"{method} {value}" for method, value in defaults.items())
         kind = type(next(iter(defaults.values())))
         parser.add_argument(
-            f"--{setting.replace('_', '-')}",
+            flag(setting),
             type=kind,
             default=None,
-            help=f"method setting (defaults: {described})",
+            help=f"{SETTING_HELP[setting]} (default: {described})",
         )
     parser.add_argument(
         "--output",
@@ -67,8 +88,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="result JSON (default runs/bilevel/<run name>.json)",
     )
-    parser.add_argument("--wandb", action=argparse.BooleanOptionalAction, default=True)
-    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=True)
+    add_track_option(parser)
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show a progress bar (default: on)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     ``--env``, the domain options and the method settings are checked before anything runs (no
     W&B run, no optimization); a bad one raises :class:`~baselines.cli_errors.UsageError`.
     """
-    _, config_type = METHODS[args.method]
+    config_type = METHOD_CONFIGS[args.method]
     overrides = {f.name: getattr(args, f.name) for f in fields(config_type)}
     domain_kwargs = {k: getattr(args, k) for k in DOMAIN_OPTIONS if getattr(args, k) is not None}
     check_ama_env(args.env, domain_kwargs)
@@ -87,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         raise usage_error(error, {k: flag(k) for k in overrides}, "--method") from None
     name = run_name(args.env, f"bilevel-{args.method}", args.seed)
     tracker = None
-    if args.wandb:
+    if args.track:
         tracker = init_wandb(
             "econ_envs-bilevel",
             name,
@@ -100,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
                 **overrides,
             },
             job_type="bilevel",
-            directory="runs",
         )
+    from baselines.bilevel.runner import optimize  # torch: only once the options are checked
+
     log = None if tracker is None else (lambda step, metrics: tracker.log(metrics, step=step))
     result = optimize(
         args.env,

@@ -1,15 +1,17 @@
 """``econ-baselines train``: train PPO or MAPPO on a Stackelberg POMDP env.
 
 Every field of :class:`~baselines.mappo.config.TrainConfig` is an option (``--num-envs``,
-``--update-epochs``, ...; ``--env``, ``--steps`` and ``--lr`` are the short names of
-``env_id``, ``total_steps`` and ``learning_rate``); ``--env-kwargs`` takes JSON. Example::
+``--learning-rate``, ...; ``--env`` and ``--steps`` are the short names of ``env_id`` and
+``total_steps``; ``--lr`` is a deprecated spelling of ``--learning-rate``); ``--env-kwargs``
+takes JSON. Example::
 
     econ-baselines train --env econ_envs/MessageAllocation-v0 --algo mappo --seed 0 --steps 2e6
 
 Prints the exact score of the exported table (the best verified table, see the README's
 reference-method table) and of the deterministic policy's table at the end, and where the table
-(JSON), the checkpoint and the W&B run were written. ``--resume RUN_DIR`` continues a run
-from its checkpoint (the stored config, with ``--steps`` as the new total).
+(JSON) and the checkpoint were written; the W&B run goes to ``runs/wandb/`` (see
+:mod:`baselines.tracking`). ``--resume RUN_DIR`` continues a run from its checkpoint (the stored
+config, with ``--steps`` as the new total).
 
 Torch runs on one thread: the networks are small, so intra-op threads only contend (on a 2-core
 machine two threads trained no faster, and far slower while the other core was busy).
@@ -21,18 +23,39 @@ import argparse
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from baselines.cli_errors import UsageError, check_stackelberg_env, usage_error
+from baselines.cli_options import TRACK_HELP, add_deprecated_alias
 from baselines.mappo.config import ALGOS, TrainConfig
 
-_SHORT = {"env_id": "--env", "total_steps": "--steps", "learning_rate": "--lr"}
+_SHORT = {"env_id": "--env", "total_steps": "--steps"}
+#: help of the options whose config description is written for developers
+_HELP = {
+    "num_envs": "episodes stepped together by the vector env (preset: about one episode per "
+    "env per rollout)",
+    "update_epochs": "passes over each rollout (preset: 10, Stable-Baselines3's default; 4 for "
+    "MessageAllocation)",
+    "equilibrium_penalty": "an episode whose followers are not in equilibrium against its "
+    "table pays -1 / reward_plays per reward play instead of the leader's utility (as the "
+    "reference implementation)",
+    "aggregate_repeats": "the actor learns from two samples per (episode, observation), the sums "
+    "of its visits' positive and negative advantages (an exact reduction of the full-batch "
+    "clipped loss); off: every visit is a sample",
+    "run_dir": "folder of the runs: each run writes its checkpoint, policy table and "
+    "submission to <run-dir>/<run name>/ (default: runs)",
+    "track": TRACK_HELP,
+    "time_limit": "stop after this many seconds of training (default: no limit)",
+}
+#: reST markup of the config's docstring: ``literal`` and :role:`~target`
+_MARKUP = re.compile(r"``([^`]*)``|:\w+:`~?([^`]*)`")
 
 
 def option_name(field: str) -> str:
-    """The command-line option of a :class:`TrainConfig` field (``learning_rate`` -> ``--lr``)."""
+    """The command-line option of a :class:`TrainConfig` field (``env_id`` -> ``--env``)."""
     return _SHORT.get(field, "--" + field.replace("_", "-"))
 
 
@@ -59,7 +82,8 @@ def _json_object(text: str) -> dict[str, Any]:
 
 
 def _field_help() -> dict[str, str]:
-    """Each field's description, from the ``Attributes:`` section of :class:`TrainConfig`."""
+    """Each field's description, from the ``Attributes:`` section of :class:`TrainConfig`, as
+    plain text (reST markup removed)."""
     described: dict[str, str] = {}
     name = None
     for line in (TrainConfig.__doc__ or "").split("Attributes:")[-1].splitlines():
@@ -68,16 +92,21 @@ def _field_help() -> dict[str, str]:
             name, described[head] = head, rest
         elif name and line.strip():
             described[name] += " " + line.strip()
-    return described
+    return {name: _MARKUP.sub(lambda m: m[1] or m[2], text) for name, text in described.items()}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add one option per :class:`TrainConfig` field, plus ``--resume``."""
+    """Add one option per :class:`TrainConfig` field, plus ``--resume`` and the deprecated
+    ``--lr``."""
     described = _field_help()
     for f in dataclasses.fields(TrainConfig):
         flag = option_name(f.name)
         kind = str(f.type)
-        options: dict[str, Any] = {"dest": f.name, "default": None, "help": described[f.name]}
+        options: dict[str, Any] = {
+            "dest": f.name,
+            "default": None,
+            "help": _HELP.get(f.name, described[f.name]),
+        }
         if kind == "bool":
             options["action"] = argparse.BooleanOptionalAction
         elif kind.startswith("tuple"):
@@ -92,6 +121,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             options["choices"] = ALGOS
         parser.add_argument(flag, **options)
     parser.add_argument("--resume", default=None, help="run directory or checkpoint to continue")
+    add_deprecated_alias(parser, "--lr", "--learning-rate", dest="learning_rate", type=float)
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
