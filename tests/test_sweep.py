@@ -99,10 +99,10 @@ def test_bad_sweep_file_exits_naming_the_file_and_field_before_ray_starts(tmp_pa
         "except SystemExit as e:\n    print(e.code)\nprint('ray' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    message, ray_imported = out.stdout.strip().splitlines()
-    assert message.startswith(f"econ-baselines sweep: error: {path}: settings.")
+    assert out.stdout.strip().splitlines() == ["2", "False"]  # status 2, Ray never imported
+    (message,) = out.stderr.strip().splitlines()  # one line, no traceback
+    assert message.startswith(f"econ-baselines: error: {path}: settings.")
     assert "total_steps must be >= 1, got 0" in message
-    assert ray_imported == "False"
     assert not (tmp_path / "bad").exists()  # nothing written
 
 
@@ -293,9 +293,11 @@ def test_resuming_a_finished_sweep_runs_nothing_new(smoke: Smoke) -> None:
     assert len(list(smoke.sweep_dir.glob(f"trials/*/{RESULT_NAME}"))) == 4
 
 
-def test_resume_needs_a_sweep_directory(tmp_path: Path) -> None:
-    with pytest.raises(SystemExit, match=r"--resume: no sweep\.yaml in "):
+def test_resume_needs_a_sweep_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
         main(["sweep", "--resume", str(tmp_path)])
+    assert exit_info.value.code == 2
+    assert "econ-baselines: error: --resume: no sweep.yaml in " in capsys.readouterr().err
 
 
 def test_submit_best_sends_each_settings_best_table_to_the_board(

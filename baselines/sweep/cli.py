@@ -17,9 +17,8 @@ import argparse
 import shutil
 from pathlib import Path
 
+from baselines.cli_errors import UsageError
 from baselines.sweep.layout import SWEEP_FILE
-
-_PROG = "econ-baselines sweep"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,35 +46,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _error(message: str) -> SystemExit:
-    return SystemExit(f"{_PROG}: error: {message}")
-
-
 def run(args: argparse.Namespace) -> int:
-    """Check the sweep file, run the sweep, print its summary (and submit); return 0."""
+    """Check the sweep file, run the sweep, print its summary (and submit); return 0. A bad
+    sweep file or option raises :class:`~baselines.cli_errors.UsageError` before Ray starts."""
     from baselines.sweep.schema import SweepError, load_sweep
 
     if args.resume is not None:
         sweep_dir = args.resume
         if not (sweep_dir / SWEEP_FILE).is_file():
-            raise _error(f"--resume: no {SWEEP_FILE} in {sweep_dir}")
+            raise UsageError(f"--resume: no {SWEEP_FILE} in {sweep_dir}")
         source = sweep_dir / SWEEP_FILE
     else:
         source = args.config
     try:
         config = load_sweep(source)
     except SweepError as error:
-        raise _error(str(error)) from None
+        raise UsageError(str(error)) from None
     if args.resume is None:
         sweep_dir = args.sweeps_dir / config.name
         if (sweep_dir / SWEEP_FILE).exists():
-            raise _error(f"--config: {sweep_dir} exists; continue it with --resume {sweep_dir}")
+            raise UsageError(f"--config: {sweep_dir} exists; continue it with --resume {sweep_dir}")
         sweep_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, sweep_dir / SWEEP_FILE)
     try:
         from baselines.sweep.runner import run_sweep
     except ImportError as error:
-        raise _error(f'needs Ray Tune ({error}): pip install "econ-envs[distributed]"') from None
+        raise UsageError(
+            f'needs Ray Tune ({error}): pip install "econ-envs[distributed]"'
+        ) from None
     rows = run_sweep(config, sweep_dir, address=args.address, resume=args.resume is not None)
     if args.submit == "best":
         from baselines.sweep.submit import submit_best
