@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from baselines.tracking import DEFAULT_WANDB_DIR
 from econ_envs.ama import AMAParams
 from econ_envs.policy_table import game_of
 from econ_envs.published import optimal_mspm_table
@@ -154,7 +155,7 @@ def seed_boards(
     submissions: Iterable[dict[str, Any] | Path],
     *,
     results_dir: Path | str = RESULTS_DIR,
-    wandb_dir: Path | str | None = ".",
+    wandb_dir: Path | str | None = DEFAULT_WANDB_DIR,
     force: bool = False,
     progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[SubmitResult]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from baselines.tracking import DEFAULT_WANDB_DIR
 from leaderboards.evaluator import evaluate_submission
 from leaderboards.records import (
     RESULTS_DIR,
@@ -53,7 +54,7 @@ def submit(
     env_id: str | None = None,
     method: str | None = None,
     results_dir: Path | str = RESULTS_DIR,
-    wandb_dir: Path | str | None = ".",
+    wandb_dir: Path | str | None = DEFAULT_WANDB_DIR,
     force: bool = False,
 ) -> SubmitResult:
     """Evaluate a submission (a JSON file or its data) and record the official result.
@@ -63,7 +64,9 @@ def submit(
         env_id: if given, the submission must be for this id.
         method: if given, replaces the submission's method name.
         results_dir: the results root (records go to ``<root>/<env name>/<preset>/``).
-        wandb_dir: where the W&B run is written (``<wandb_dir>/wandb/``); ``None`` = no run.
+        wandb_dir: where the W&B run is written (``<wandb_dir>/wandb/``; default ``runs``, the
+            documented folder, which the CLI replaces by ``$WANDB_DIR`` when set); ``None`` =
+            no run.
         force: evaluate and record it even if an identical entry is on the board (the newest
             record of an entry is the one listed).
     """

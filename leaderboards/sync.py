@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from baselines.tracking import wandb_mode
+from baselines.tracking import DEFAULT_WANDB_DIR, wandb_mode
 from leaderboards.boards import boards
 from leaderboards.records import RESULTS_DIR, load_records, remove_stale_temporaries, storing
 
@@ -39,7 +39,7 @@ class SyncReport:
 
 def sync(
     results_dir: Path | str = RESULTS_DIR,
-    wandb_dir: Path | str = ".",
+    wandb_dir: Path | str = DEFAULT_WANDB_DIR,
     *,
     progress: Callable[[dict[str, Any], str, Path], None] | None = None,
 ) -> SyncReport:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from baselines.tracking import init_wandb, run_name
+from baselines.tracking import DEFAULT_WANDB_DIR, init_wandb, run_name
 from leaderboards.evaluator import AMA_METRICS, PER_SEED_FIELDS
 from leaderboards.records import StorageError
 from leaderboards.submission import canonical_json
@@ -44,7 +44,7 @@ def evaluation_table(record: dict[str, Any]) -> tuple[list[str], list[list[Any]]
     return ["metric", "value", "standard_error", "vcg"], rows
 
 
-def log_record(record: dict[str, Any], *, directory: Path | str = ".") -> Path:
+def log_record(record: dict[str, Any], *, directory: Path | str = DEFAULT_WANDB_DIR) -> Path:
     """Write the W&B run of ``record`` under ``<directory>/wandb/`` and return the run's folder;
     any failure to write it is a :class:`~leaderboards.records.StorageError`."""
     import wandb  # lazy: only submitting needs it
@@ -81,7 +81,7 @@ def _cell(value: Any) -> Any:
     return str(value) if isinstance(value, list | tuple) else value
 
 
-def run_folders(record: dict[str, Any], directory: Path | str = ".") -> list[Path]:
+def run_folders(record: dict[str, Any], directory: Path | str = DEFAULT_WANDB_DIR) -> list[Path]:
     """The offline run folders of ``record`` under ``<directory>/wandb/`` (normally one)."""
     return sorted(Path(directory, "wandb").glob(f"offline-run-*-{run_id(record)}"))
 
@@ -134,7 +134,7 @@ def _is_whole(folder: Path, record: dict[str, Any]) -> bool:
     return exited and tables > 0 and summary_timestamp == canonical_json(record["timestamp"])
 
 
-def run_state(record: dict[str, Any], directory: Path | str = ".") -> str:
+def run_state(record: dict[str, Any], directory: Path | str = DEFAULT_WANDB_DIR) -> str:
     """``"whole"``, ``"truncated"`` or ``"missing"``: the offline W&B run of ``record`` under
     ``<directory>/wandb/``."""
     folders = run_folders(record, directory)
