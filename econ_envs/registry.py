@@ -12,6 +12,7 @@ registered keywords carry the id itself as ``env_id``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,6 +26,7 @@ AMA = "ama"
 _STACKELBERG_ENV = "econ_envs.adapters.gym_env:StackelbergEnv"
 _STACKELBERG_VECTOR_ENV = "econ_envs.adapters.vector_env:StackelbergVectorEnv"
 _AMA_ENV = "econ_envs.ama.designer_env:DesignerEnv"
+_AMA_VECTOR_ENV = "econ_envs.adapters.designer_vector_env:DesignerVectorEnv"
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,29 @@ class EnvEntry:
         return _STACKELBERG_ENV if self.family == STACKELBERG else _AMA_ENV
 
     @property
-    def vector_entry_point(self) -> str | None:
-        """String entry point of the native vector environment, if the family has one."""
-        return _STACKELBERG_VECTOR_ENV if self.family == STACKELBERG else None
+    def vector_entry_point(self) -> str:
+        """String entry point of the vector environment ``gym.make_vec(id, n)`` builds: the
+        native batched engine (Stackelberg, autoreset in the same step) or a ``SyncVectorEnv``
+        of designer envs (AMA, gymnasium's next-step autoreset unless ``autoreset_mode`` says
+        otherwise)."""
+        return _STACKELBERG_VECTOR_ENV if self.family == STACKELBERG else _AMA_VECTOR_ENV
+
+    @property
+    def pettingzoo_name(self) -> str:
+        """The id in PettingZoo's form (``econ_envs/MSPM-Agrawal-v0`` -> ``mspm_agrawal_v0``):
+        ``metadata["name"]`` of its PettingZoo envs and its module in
+        :mod:`econ_envs.pettingzoo`."""
+        return pettingzoo_name(self.id)
+
+
+def pettingzoo_name(env_id: str) -> str:
+    """``env_id`` in PettingZoo's form: the name after the namespace in snake case, words and
+    version joined by ``_`` (``econ_envs/MessageAllocation-v0`` -> ``message_allocation_v0``,
+    ``econ_envs/MSPM-v0`` -> ``mspm_v0``); a string without ``/`` or ``-`` is returned in snake
+    case."""
+    name = env_id.rsplit("/", 1)[-1]
+    words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    return words.replace("-", "_").lower()
 
 
 def _stackelberg(env_id: str, game: str, summary: str, **preset: Any) -> EnvEntry:

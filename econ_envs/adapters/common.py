@@ -7,11 +7,13 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import AutoresetMode
 
 from econ_envs.followers import DYNAMICS
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.stackelberg import StackelbergEpisodes
 from econ_envs.validation import (
+    KeywordTypeError,
     check_bool,
     check_choice,
     check_int,
@@ -106,3 +108,24 @@ def split_env_kwargs(
     options = EpisodeOptions(**{k: merged.pop(k) for k in list(merged) if k in option_names})
     merged.pop("render_mode", None)
     return game, options, merged
+
+
+def check_autoreset_mode(
+    value: Any, allowed: tuple[AutoresetMode, ...], why: str = ""
+) -> AutoresetMode:
+    """``value`` as an :class:`~gymnasium.vector.AutoresetMode` if it is one of ``allowed``
+    (a member, or its value such as ``"SameStep"``, as gymnasium's vector envs accept).
+
+    Raises:
+        KeywordTypeError: for a value that is neither a mode nor a string.
+        ValueError: for any other mode, listing ``allowed`` and adding ``why``.
+    """
+    listed = ", ".join(f"AutoresetMode.{mode.name} ({mode.value!r})" for mode in allowed)
+    if not isinstance(value, AutoresetMode | str):
+        raise KeywordTypeError(
+            f"autoreset_mode must be one of {listed}, got {value!r} ({type(value).__name__})"
+        )
+    mode = next((m for m in AutoresetMode if value in (m, m.value)), None)
+    if mode not in allowed:
+        raise ValueError(f"autoreset_mode must be one of {listed}, got {value!r}{why}")
+    return mode

@@ -40,7 +40,8 @@ class StackelbergEnv(gym.Env[Any, Any]):
     continues the stream, so an episode sequence is reproducible from the first seed.
     """
 
-    metadata = {"render_modes": RenderModes(("ansi",))}
+    #: ``render_fps``: the pace a viewer replays ``"ansi"`` frames at (gymnasium's text envs')
+    metadata = {"render_modes": RenderModes(("ansi",)), "render_fps": 4}
 
     def __init__(
         self,

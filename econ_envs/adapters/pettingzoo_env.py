@@ -35,6 +35,7 @@ from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.games.base import one_hot
 from econ_envs.random import StreamBatch, key_from_seed
+from econ_envs.registry import pettingzoo_name
 from econ_envs.validation import check_render_mode
 
 LEADER = "leader"
@@ -160,7 +161,8 @@ class _Views:
 
     def _build(self, game: str, name: str, render_mode: str | None, params: dict[str, Any]):
         self.render_mode = check_render_mode(render_mode, type(self).metadata["render_modes"])
-        self.metadata = {**type(self).metadata, "name": name}
+        self.name = name
+        self.metadata = {**type(self).metadata, "name": pettingzoo_name(name)}
         self.play = OnePlay(make_game(game, **params))
         self.possible_agents = list(self.play.agents)
         self.observation_spaces = self.play.observation_spaces
@@ -192,6 +194,10 @@ class _Views:
     def close(self) -> None:
         """Nothing to release."""
 
+    def __str__(self) -> str:
+        """The registry id (``metadata["name"]`` holds it in PettingZoo's form)."""
+        return self.name
+
 
 class StackelbergAECEnv(_Views, AECEnv):
     """AEC view of one play: followers send their messages in turn, then the leader acts
@@ -199,7 +205,8 @@ class StackelbergAECEnv(_Views, AECEnv):
 
     Args:
         game: a key of :data:`econ_envs.games.GAMES`.
-        name: the name shown by ``str(env)`` (the registry id).
+        name: the name shown by ``str(env)`` (the registry id); ``metadata["name"]`` is it in
+            PettingZoo's form (``econ_envs/MSPM-v0`` -> ``mspm_v0``).
         render_mode: ``None`` or ``"ansi"``.
         **game_params: the game's own keywords.
     """

@@ -15,16 +15,34 @@ import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from econ_envs.adapters.common import EpisodeOptions, build, observation_space
+from econ_envs.adapters.common import (
+    EpisodeOptions,
+    build,
+    check_autoreset_mode,
+    observation_space,
+)
 from econ_envs.adapters.reset_needed import reset_needed
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
 from econ_envs.validation import check_render_mode
 
+_ONLY_SAME_STEP = (
+    ": the native vector env only autoresets in the same step; for another mode use "
+    'gym.make_vec(id, num_envs, vectorization_mode="sync", '
+    'vector_kwargs={"autoreset_mode": ...})'
+)
+
 
 class StackelbergVectorEnv(VectorEnv):
     """``num_envs`` Stackelberg POMDP episodes stepped together (keywords as
-    :class:`econ_envs.adapters.gym_env.StackelbergEnv`; ``render_mode`` must be ``None``)."""
+    :class:`econ_envs.adapters.gym_env.StackelbergEnv`; ``render_mode`` must be ``None``).
+
+    ``autoreset_mode`` may only be ``AutoresetMode.SAME_STEP`` (or ``"SameStep"``), the mode
+    this env implements; any other raises ``ValueError``. Gymnasium's ``SyncVectorEnv``
+    (``gym.make_vec(id, n, vectorization_mode="sync")``) autoresets in the *next* step unless
+    given ``vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}``, with which it gives the
+    same results as this env.
+    """
 
     metadata = {"autoreset_mode": AutoresetMode.SAME_STEP, "render_modes": []}
     #: whether :meth:`reset` was called (it starts every episode; later ones start on their own)
@@ -41,9 +59,11 @@ class StackelbergVectorEnv(VectorEnv):
         privileged_state: bool = False,
         render_mode: str | None = None,
         env_id: str | None = None,
+        autoreset_mode: AutoresetMode | str = AutoresetMode.SAME_STEP,
         **game_params: Any,
     ):
         check_render_mode(render_mode, self.metadata["render_modes"])
+        check_autoreset_mode(autoreset_mode, (AutoresetMode.SAME_STEP,), _ONLY_SAME_STEP)
         options = EpisodeOptions(
             dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
         )

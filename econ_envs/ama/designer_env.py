@@ -8,6 +8,18 @@ observation is the constant ``[0.0]``. The reward is the objective (revenue, or 
 makespan) of the AMA averaged over ``n_samples`` type profiles drawn fresh from the env's
 ``np_random``; ``info`` holds revenue, welfare, makespan (where defined) and VCG's values on the
 same profiles. Every step ends the episode.
+
+The box is not ``[-1, 1]``: Gaussian policies (PPO, SAC, ...) act around ``[-1, 1]`` and should
+see the env through gymnasium's wrappers, an affine map onto the box and explicit clips::
+
+    box = env.action_space
+    env = gymnasium.wrappers.TransformAction(env, lambda a: np.clip(a, box.low, box.high), box)
+    env = gymnasium.wrappers.ClipAction(gymnasium.wrappers.RescaleAction(env, -1.0, 1.0))
+
+``RescaleAction`` maps ``-1`` to the lowest boost or weight, ``1`` to the highest and the
+policy's 0 to the middle of the box; ``ClipAction`` brings an unbounded sample into ``[-1, 1]``;
+the inner clip absorbs the affine map's rounding (``1`` lands up to about ``1e-15`` above the
+highest weight, which this env refuses). The clips are the user's choice, never the env's.
 """
 
 from __future__ import annotations
