@@ -8,6 +8,7 @@ the env).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
@@ -16,6 +17,7 @@ import torch
 from numpy.typing import NDArray
 from tianshou.algorithm import PPO
 from tianshou.algorithm.algorithm_base import Algorithm
+from tianshou.algorithm.modelfree.a2c import A2CTrainingStats
 from tianshou.algorithm.modelfree.reinforce import ProbabilisticActorPolicy
 from tianshou.algorithm.optim import TorchOptimizerFactory
 from tianshou.data import Batch
@@ -54,6 +56,22 @@ class LeaderPolicy(ProbabilisticActorPolicy):
         """Nothing to compile (tianshou's return estimators are not used)."""
 
 
+@dataclass(kw_only=True)
+class PPOUpdateStats(A2CTrainingStats):
+    """Tianshou's PPO statistics of one update and how far it moved the policy, as CleanRL logs
+    it (``losses/approx_kl``, ``losses/clipfrac``), measured on the update's batch with the
+    policy before and after the update.
+
+    Attributes:
+        approx_kl: mean of ``(r - 1) - log r`` with ``r = pi_new(a) / pi_old(a)`` (Schulman's
+            estimator of KL(pi_old || pi_new), CleanRL's ``approx_kl``).
+        clipfrac: fraction of the batch with ``|r - 1| > eps_clip``.
+    """
+
+    approx_kl: float
+    clipfrac: float
+
+
 class StackelbergPPO(PPO):
     """Tianshou PPO, updated from a rollout whose advantages were computed outside tianshou's
     buffer (:mod:`baselines.mappo.advantages`, over the whole batch at once).
@@ -77,7 +95,12 @@ class StackelbergPPO(PPO):
         ``log((1 - explore) pi_old(a) + explore u)`` with ``u`` the uniform density
         (:func:`behavior_log_prob`), so the importance ratio of a uniformly explored action is
         ``pi(a) / (explore u)``, bounded, instead of ``pi(a) / pi_old(a)``, which overflows to
-        ``inf`` (and the loss to NaN) once the Gaussian's std is small."""
+        ``inf`` (and the loss to NaN) once the Gaussian's std is small.
+
+        The returned :class:`PPOUpdateStats` add ``approx_kl`` and ``clipfrac`` of the policy's
+        own change (before vs after the update; the behaviour mixture plays no part), computed
+        after the update without sampling, so the update and every random stream are as
+        without them."""
         batch.act = torch.as_tensor(batch.act)
         batch.info = Batch()  # the policy's forward reads it
         with torch.no_grad():
@@ -85,12 +108,27 @@ class StackelbergPPO(PPO):
                 self.policy(minibatch).dist.log_prob(minibatch.act)
                 for minibatch in batch.split(self.max_batchsize, shuffle=False, merge_last=True)
             ]
-        batch.logp_old = torch.cat(logp_old).flatten()
+        batch.logp_old = logp_before = torch.cat(logp_old).flatten()
         if "explore" in batch:
             uniform = uniform_log_density(self.policy.action_space)
             batch.logp_old = behavior_log_prob(batch.logp_old, batch.explore, uniform)
         with policy_within_training_step(self.policy):
-            return self._update_with_batch(batch, batch_size, repeat)
+            stats = self._update_with_batch(batch, batch_size, repeat)
+        log_ratio = self._log_prob(batch) - logp_before
+        return PPOUpdateStats(
+            **vars(stats),
+            approx_kl=float((log_ratio.exp() - 1.0 - log_ratio).mean()),
+            clipfrac=float(((log_ratio.exp() - 1.0).abs() > self.eps_clip).float().mean()),
+        )
+
+    def _log_prob(self, batch: Batch) -> torch.Tensor:
+        """The current policy's log-probability of ``batch.act`` (no action is sampled)."""
+        with torch.no_grad():
+            logp = []
+            for minibatch in batch.split(self.max_batchsize, shuffle=False, merge_last=True):
+                params, _ = self.policy.actor(minibatch.obs, info=minibatch.info)
+                logp.append(self.policy.dist_fn(params).log_prob(minibatch.act))
+        return torch.cat(logp).flatten()
 
 
 def uniform_log_density(action_space: gym.Space) -> float:

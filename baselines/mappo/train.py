@@ -11,7 +11,11 @@ W&B metrics at the global env step: ``econ/leader_return`` (finished training ep
 the penalty), ``econ/follower_regret`` (their exact regret), ``econ/verified_fraction``,
 ``best/value`` and ``best/regret`` (the best verified table, official evaluator),
 ``eval/value``, ``eval/regret`` and ``econ/optimality_gap`` (the deterministic policy's table),
-``charts/...`` and ``losses/...``.
+``charts/...`` and ``losses/...``, CleanRL's names where CleanRL has the metric:
+``charts/episodic_return`` (the same mean as ``econ/leader_return``), ``charts/episodic_length``,
+``charts/SPS``, ``charts/learning_rate``, ``losses/value_loss``, ``losses/policy_loss``,
+``losses/entropy``, ``losses/approx_kl``, ``losses/clipfrac`` and
+``losses/explained_variance``.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from baselines.mappo.evaluation import (
     write_submission,
     write_table_json,
 )
+from baselines.mappo.metrics import episode_lengths, explained_variance
 from baselines.mappo.rollout import (
     PHASE_FLAG,
     CheckedEpisodes,
@@ -113,6 +118,8 @@ class TrainingRun:
         self.sample_tables = table_sampler(policy, self.vectors)
         self.steps_per_env = math.ceil(c.rollout_steps / c.num_envs)
         self.global_step, self.updates, self.wall_clock = 0, 0, 0.0
+        #: steps each env's episode under way has taken so far (for ``charts/episodic_length``)
+        self.episode_steps = np.zeros(c.num_envs, np.int64)
         self.best = BestVerifiedTable(c.env_id, c.env_kwargs, c.eval_seeds, c.solve_tolerance)
         self.deterministic: TableScore | None = None
         self.curve: list[tuple[int, float]] = []
@@ -147,11 +154,14 @@ class TrainingRun:
         if self.best.solved:
             self._solved(self.best.solved_at)
         episodes = self.rollout.stats.drain()
+        lengths, self.episode_steps = episode_lengths(batch.terminated, self.episode_steps)
         metrics["charts/SPS"] = batch.steps / max(seconds, 1e-9)
         metrics["charts/updates"] = self.updates
         metrics["charts/learning_rate"] = float(c.learning_rate)
         metrics["charts/episodes"] = len(episodes["returns"])
         if len(episodes["returns"]):
+            metrics["charts/episodic_return"] = float(episodes["returns"].mean())
+            metrics["charts/episodic_length"] = float(lengths.mean())
             metrics["econ/leader_return"] = float(episodes["returns"].mean())
             metrics["econ/follower_regret"] = float(episodes["regrets"].mean())
             metrics["econ/verified_fraction"] = float(episodes["verified"].mean())
@@ -212,6 +222,7 @@ class TrainingRun:
                 "curve",
                 "solved_at",
                 "solved_wall_clock",
+                "episode_steps",
             )
         }
         return Checkpoint(
@@ -275,6 +286,9 @@ def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) 
         "losses/policy_loss": stats.actor_loss.mean,
         "losses/value_loss": stats.vf_loss.mean,
         "losses/entropy": stats.ent_loss.mean,
+        "losses/approx_kl": stats.approx_kl,
+        "losses/clipfrac": stats.clipfrac,
+        "losses/explained_variance": explained_variance(rollout.v_s, rollout.returns),
     }
 
 

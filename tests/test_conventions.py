@@ -1,0 +1,409 @@
+"""The ecosystem's conventions a user notices (issue 15, part 4): gymnasium's checker and
+metadata, vector entry points and autoreset modes, PettingZoo names, per-env modules, round trips
+and wrappers, and CleanRL's metric and config names in the baselines."""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from dataclasses import fields
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+import pytest
+import torch
+from gymnasium.utils.env_checker import check_env, check_space_limit
+from gymnasium.vector import AutoresetMode
+from pettingzoo.test import api_test, parallel_api_test
+from pettingzoo.utils import wrappers
+from pettingzoo.utils.conversions import aec_to_parallel, parallel_to_aec
+from wandb_files import offline_history
+
+from econ_envs import pettingzoo as pz
+from econ_envs.adapters.designer_vector_env import DesignerVectorEnv
+from econ_envs.adapters.pettingzoo_env import StackelbergAECEnv, StackelbergParallelEnv
+from econ_envs.registry import AMA, ids, pettingzoo_name
+from econ_envs.validation import KeywordTypeError
+
+BOX_RECOMMENDATION = r"For Box action spaces, we recommend using a symmetric and normalized"
+#: ids whose action is a Box outside [-1, 1] / [0, 1] by design (transfers in [0, 10]; AMA boosts
+#: and weights): check_env recommends normalizing, which RescaleAction does (tested below)
+UNNORMALIZED_BOX = (
+    "econ_envs/MatrixDesign-v0",
+    "econ_envs/SequentialSales-v0",
+    "econ_envs/TaskScheduling-v0",
+    "econ_envs/GridworldAMA-v0",
+)
+ONLY_SAME_STEP = (
+    re.escape("autoreset_mode must be one of AutoresetMode.SAME_STEP ('SameStep'), got ")
+    + r".*: the native vector env only autoresets in the same step; for another mode use "
+    + r"gym\.make_vec"
+)
+
+
+# -- gymnasium --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("env_id", ids())
+def test_check_env_warns_nothing(env_id):
+    env = gym.make(env_id)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        if env_id in UNNORMALIZED_BOX:
+            warnings.filterwarnings("ignore", message=f".*{BOX_RECOMMENDATION}")
+        check_env(env.unwrapped)
+    if "ansi" in env.metadata["render_modes"]:
+        assert env.metadata["render_fps"] == 4
+
+
+def _unit_box(env):
+    """The recipe of the designer env's docstring (bounds in the box's dtype, no cast warning)."""
+    box, one = env.action_space, env.action_space.dtype.type(1)
+    env = gym.wrappers.TransformAction(env, lambda a: np.clip(a, box.low, box.high), box)
+    rescaled = gym.wrappers.RescaleAction(env, -one, one)
+    return rescaled, gym.wrappers.ClipAction(rescaled)
+
+
+@pytest.mark.parametrize("env_id", UNNORMALIZED_BOX)
+def test_rescale_action_gives_gaussian_policies_the_unit_box(env_id):
+    raw = gym.make(env_id)
+    with pytest.warns(UserWarning, match=BOX_RECOMMENDATION):  # the exemption above is needed
+        check_space_limit(raw.action_space, "action")
+    rescaled, wrapped = _unit_box(gym.make(env_id))
+    assert np.all(rescaled.action_space.low == -1) and np.all(rescaled.action_space.high == 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_space_limit(rescaled.action_space, "action")
+    shape = rescaled.action_space.shape
+    middle = (raw.action_space.low + raw.action_space.high) / 2
+    np.testing.assert_allclose(rescaled.action(np.zeros(shape)), middle, rtol=1e-6, atol=1e-6)
+    raw.reset(seed=3)
+    wrapped.reset(seed=3)
+    # an unbounded Gaussian sample (5) is clipped to 1, the top of the box
+    assert wrapped.step(np.full(shape, 5.0))[1:3] == raw.step(raw.action_space.high)[1:3]
+
+
+def test_rescale_action_alone_can_land_outside_the_box_which_is_refused():
+    env = gym.wrappers.RescaleAction(gym.make("econ_envs/SequentialSales-v0"), -1.0, 1.0)
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="action"):
+        env.step(np.ones(env.action_space.shape))
+
+
+@pytest.mark.parametrize("env_id", ids())
+def test_no_registered_time_limit_cuts_or_flags_a_natural_episode_end(env_id):
+    # every episode ends on its own (terminated) at a length the keywords set, so a registered
+    # max_episode_steps would flag that end as a truncation or cut longer episodes short
+    assert gym.spec(env_id).max_episode_steps is None
+    assert gym.make(env_id).spec.max_episode_steps is None
+
+
+@pytest.mark.parametrize(("response_iterations", "length"), [(33, 100), (3, 10), (60, 181)])
+def test_an_episode_runs_its_full_length_and_terminates(response_iterations, length):
+    # Escape: 3 plays per response iteration (the base play and 2 deviations), 1 reward play
+    env = gym.make("econ_envs/Escape-v0", response_iterations=response_iterations)
+    env.reset(seed=0)
+    steps, terminated, truncated = 0, False, False
+    while not (terminated or truncated):
+        _, _, terminated, truncated, _ = env.step(0)
+        steps += 1
+    assert (steps, terminated, truncated) == (length, True, False)
+
+
+@pytest.mark.parametrize(
+    "mode", [AutoresetMode.NEXT_STEP, AutoresetMode.DISABLED, "NextStep", "Disabled"]
+)
+def test_native_vector_env_refuses_modes_other_than_same_step(mode):
+    with pytest.raises(ValueError, match=ONLY_SAME_STEP):
+        gym.make_vec("econ_envs/MSPM-v0", num_envs=2, autoreset_mode=mode)
+
+
+def test_native_vector_env_accepts_same_step_and_refuses_a_non_mode():
+    for mode in (AutoresetMode.SAME_STEP, "SameStep"):
+        venv = gym.make_vec("econ_envs/MSPM-v0", num_envs=2, autoreset_mode=mode)
+        assert venv.metadata["autoreset_mode"] is AutoresetMode.SAME_STEP
+    with pytest.raises(KeywordTypeError, match=r"^autoreset_mode must be one of .* got 1 \(int\)"):
+        gym.make_vec("econ_envs/MSPM-v0", num_envs=2, autoreset_mode=1)
+
+
+def _trajectory(venv, steps, seed=5):
+    obs, _ = venv.reset(seed=seed)
+    venv.action_space.seed(seed)
+    out = [obs]
+    for _ in range(steps):
+        obs, reward, terminated, truncated, _ = venv.step(venv.action_space.sample())
+        out.append((obs, reward, terminated, truncated))
+    return out
+
+
+def _assert_same(first, second):
+    for a, b in zip(first, second, strict=True):
+        pairs = zip(a, b, strict=True) if isinstance(a, tuple) else [(a, b)]
+        for x, y in pairs:
+            np.testing.assert_array_equal(x, y)
+
+
+def test_sync_vector_env_in_same_step_mode_equals_the_native_one():
+    kwargs = {"response_iterations": 1, "reward_plays": 1}  # 4-step episodes: autoresets
+    native = gym.make_vec("econ_envs/MessageAllocation-v0", num_envs=3, **kwargs)
+    sync = gym.make_vec(
+        "econ_envs/MessageAllocation-v0",
+        num_envs=3,
+        vectorization_mode="sync",
+        vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP},
+        **kwargs,
+    )
+    first, second = _trajectory(native, 10), _trajectory(sync, 10)
+    assert sum(step[2].sum() for step in first[1:]) == 6  # two episodes per env ended
+    _assert_same(first, second)
+
+
+@pytest.mark.parametrize("env_id", ids(AMA))
+def test_ama_ids_have_a_vector_entry_point_that_is_make_vec_sync(env_id):
+    assert gym.spec(env_id).vector_entry_point.endswith(":DesignerVectorEnv")
+    native = gym.make_vec(env_id, num_envs=3)
+    assert isinstance(native.unwrapped, DesignerVectorEnv)
+    assert native.metadata["autoreset_mode"] is AutoresetMode.NEXT_STEP  # gymnasium's default
+    sync = gym.make_vec(env_id, num_envs=3, vectorization_mode="sync")
+    first, second = _trajectory(native, 4), _trajectory(sync, 4)
+    _assert_same(first, second)
+    assert [step[2].all() for step in first[1:]] == [True, False, True, False]  # resets between
+
+
+def test_ama_vector_env_takes_an_autoreset_mode():
+    env_id = "econ_envs/SequentialSales-v0"
+    native = gym.make_vec(env_id, num_envs=2, autoreset_mode="SameStep", n_samples=5)
+    sync = gym.make_vec(
+        env_id,
+        num_envs=2,
+        vectorization_mode="sync",
+        vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP},
+        n_samples=5,
+    )
+    first, second = _trajectory(native, 3), _trajectory(sync, 3)
+    _assert_same(first, second)
+    assert all(step[2].all() for step in first[1:])  # every step pays: no reset-only steps
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"autoreset_mode": "Sometimes"}, ValueError, r"^autoreset_mode must be one of "),
+        ({"num_envs": 0}, ValueError, r"^num_envs must be an integer >= 1, got 0"),
+        ({"num_envs": 10**9}, ValueError, r"^num_envs=1000000000 implies [\d,]+ action entries"),
+        ({"num_envs": 2, "n_samples": 0}, ValueError, r"n_samples"),
+    ],
+)
+def test_ama_vector_env_names_a_bad_keyword(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        gym.make_vec("econ_envs/SequentialSales-v0", **{"num_envs": 2, **kwargs})
+
+
+# -- PettingZoo -------------------------------------------------------------------------------
+
+
+def test_pettingzoo_names_are_the_ids_in_pettingzoo_form():
+    assert pettingzoo_name("econ_envs/MSPM-v0") == "mspm_v0"
+    assert pettingzoo_name("econ_envs/MSPM-Agrawal-v0") == "mspm_agrawal_v0"
+    assert pettingzoo_name("econ_envs/MessageAllocation-v0") == "message_allocation_v0"
+    assert pettingzoo_name("econ_envs/NormalForm-v0") == "normal_form_v0"
+    assert pz.modules() == {pettingzoo_name(env_id): env_id for env_id in pz.ids()}
+    assert len(pz.modules()) == len(pz.ids())  # one module per id, no clash
+
+
+@pytest.mark.parametrize("env_id", pz.ids())
+def test_per_env_module_builds_every_view_with_its_name(env_id):
+    name = pettingzoo_name(env_id)
+    module = getattr(pz, name)
+    assert module.__name__ == f"econ_envs.pettingzoo.{name}" and module.env_id == env_id
+    aec, par, raw = module.env(), module.parallel_env(), module.raw_env()
+    assert isinstance(aec, wrappers.OrderEnforcingWrapper)
+    assert isinstance(aec.unwrapped, StackelbergAECEnv) and isinstance(raw, StackelbergAECEnv)
+    assert isinstance(par, StackelbergParallelEnv)
+    for built in (aec.unwrapped, par, raw):
+        assert built.metadata["name"] == name and str(built) == env_id
+    assert name in dir(pz)
+
+
+def test_per_env_module_imports_and_passes_keywords():
+    from econ_envs.pettingzoo import mspm_v0
+
+    env = mspm_v0.env(n_types=4)
+    assert env.observation_space("follower_0").shape == (4,)
+    assert mspm_v0.parallel_env(n_types=5).observation_space("follower_1").shape == (5,)
+    with pytest.raises(ValueError, match=r"\['response_iterations'\] are Stackelberg-episode"):
+        mspm_v0.raw_env(response_iterations=3)
+
+
+def test_an_unknown_or_ama_module_is_refused_listing_the_modules():
+    with pytest.raises(ImportError, match="sequential_sales_v0"):
+        from econ_envs.pettingzoo import sequential_sales_v0  # noqa: F401
+    with pytest.raises(AttributeError, match=r"per-environment modules are normal_form_v0, "):
+        pz.mspm_v1  # noqa: B018
+
+
+@pytest.mark.parametrize("env_id", pz.ids())
+def test_parallel_env_round_trips_through_aec(env_id):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PettingZoo's advisories (agent names, shapes)
+        parallel = pz.parallel_env(env_id)
+        parallel_api_test(parallel, num_cycles=20)
+        aec = parallel_to_aec(pz.parallel_env(env_id))
+        api_test(aec, num_cycles=20)
+        back = aec_to_parallel(aec)
+        assert isinstance(back, StackelbergParallelEnv)  # the original env, unwrapped
+        parallel_api_test(back, num_cycles=20)
+        assert aec.metadata["name"] == pettingzoo_name(env_id)
+
+
+@pytest.mark.parametrize("env_id", pz.ids())
+def test_standard_wrappers_apply_where_the_spaces_allow(env_id):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        checked = wrappers.AssertOutOfBoundsWrapper(pz.raw_env(env_id))
+        api_test(wrappers.OrderEnforcingWrapper(checked), num_cycles=20)
+    # followers send Discrete messages, so PettingZoo's Box clipping does not apply (it says so);
+    # the env's own check refuses an out-of-bounds action, naming the agent
+    with pytest.raises(AssertionError, match="should only use ClipOutOfBoundsWrapper for Box"):
+        wrappers.ClipOutOfBoundsWrapper(pz.raw_env(env_id))
+    raw = pz.raw_env(env_id)
+    raw.reset(seed=0)
+    with pytest.raises(ValueError, match=r"^agent 'follower_0': action must be an integer"):
+        raw.step(raw.action_space("follower_0").n)
+
+
+def test_aec_env_is_not_offered_to_aec_to_parallel():
+    # followers move once, then the leader alone: not one action per agent per cycle
+    assert pz.env("econ_envs/MSPM-v0").metadata["is_parallelizable"] is False
+
+
+# -- baselines --------------------------------------------------------------------------------
+
+
+CLEANRL_METRICS = (
+    "charts/episodic_return",
+    "charts/episodic_length",
+    "charts/SPS",
+    "charts/learning_rate",
+    "losses/value_loss",
+    "losses/policy_loss",
+    "losses/entropy",
+    "losses/approx_kl",
+    "losses/clipfrac",
+    "losses/explained_variance",
+)
+
+
+@pytest.fixture(scope="module")
+def escape_history(tmp_path_factory):
+    from baselines.mappo.config import TrainConfig
+    from baselines.mappo.train import train
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("WANDB_MODE", "offline")
+    monkeypatch.setenv("WANDB_SILENT", "true")
+    root = tmp_path_factory.mktemp("conventions")
+    monkeypatch.setenv("WANDB_DIR", str(root))
+    # 64 envs x 50 steps per rollout: each 100-step Escape episode spans two rollouts
+    config = TrainConfig(
+        env_id="econ_envs/Escape-v0",
+        seed=1,
+        num_envs=64,
+        rollout_steps=3200,
+        total_steps=12800,
+        learning_rate=3e-3,
+        eval_every=6400,
+        stop_when_solved=False,
+        run_dir=str(root),
+        progress=False,
+    )
+    train(config, run_dir=root / "run")
+    (run,) = (root / "wandb").glob("offline-run-*")
+    history, _ = offline_history(next(run.glob("run-*.wandb")))
+    yield history
+    monkeypatch.undo()
+
+
+def test_offline_wandb_run_holds_cleanrl_metric_names(escape_history):
+    assert [row["_step"] for row in escape_history] == [3200, 6400, 9600, 12800]
+    finished = [row for row in escape_history if row["charts/episodes"]]
+    assert [row["_step"] for row in finished] == [6400, 12800]  # 64 episodes end each time
+    for row in escape_history:
+        for name in CLEANRL_METRICS:
+            if name.startswith("charts/episodic_"):
+                assert (name in row) == (row in finished), name
+            else:
+                assert name in row, name
+    for row in finished:
+        assert row["charts/episodic_length"] == 100.0  # 33 iterations x 3 plays + 1 reward play
+        assert row["charts/episodic_return"] == row["econ/leader_return"]
+    for row in escape_history:
+        assert row["losses/approx_kl"] >= 0.0 and 0.0 <= row["losses/clipfrac"] <= 1.0
+        assert row["losses/explained_variance"] <= 1.0
+
+
+def test_explained_variance_is_cleanrls():
+    from baselines.mappo.metrics import explained_variance
+
+    returns = torch.tensor([1.0, 2.0, 3.0, 6.0])
+    assert explained_variance(returns, returns) == 1.0
+    assert explained_variance(torch.zeros(4), returns) == 0.0
+    assert explained_variance(returns.mean().expand(4), returns) == 0.0
+    assert math.isnan(explained_variance(returns, torch.ones(4)))
+
+
+def test_episode_lengths_span_rollouts():
+    from baselines.mappo.metrics import episode_lengths
+
+    terminated = np.zeros((5, 3), bool)
+    terminated[[1, 4], 0] = True  # env 0: ends at steps 1 and 4 (3 steps before the rollout)
+    terminated[0, 1] = True  # env 1: ends at step 0, then runs on; env 2 never ends
+    lengths, under_way = episode_lengths(terminated, np.array([3, 0, 7]))
+    assert lengths.tolist() == [1, 5, 3]  # time-major: env 1 at step 0, env 0 at 1, env 0 at 4
+    assert under_way.tolist() == [0, 4, 12]
+
+
+def test_approx_kl_and_clipfrac_are_zero_without_a_policy_change():
+    from tianshou.data import Batch
+
+    from baselines.mappo.agent import build_agent
+    from baselines.mappo.config import TrainConfig
+    from baselines.mappo.rollout import spaces
+
+    env_id = "econ_envs/MSPM-v0"
+    config = TrainConfig(env_id=env_id, learning_rate=1e-30, num_minibatches=1, update_epochs=1)
+    algorithm = build_agent(config, *spaces(env_id, {}))
+    rng = np.random.default_rng(0)
+    n = 32
+    batch = Batch(
+        obs=Batch(
+            observation=rng.random((n, 7), dtype=np.float32),
+            state=rng.random((n, 28), dtype=np.float32),
+        ),
+        act=rng.uniform(-1, 1, (n, 3)).astype(np.float32),
+        v_s=torch.zeros(n),
+        returns=torch.zeros(n),
+        adv=torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
+    )
+    stats = algorithm.learn(batch, n, 1)
+    assert stats.approx_kl == pytest.approx(0.0, abs=1e-6) and stats.clipfrac == 0.0
+    assert np.isfinite(stats.loss.mean)
+
+
+def _readme_mapping() -> dict[str, str]:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    section = readme.split("### CleanRL names", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z_]+)` \| `([a-z_]+)` \|", section, flags=re.MULTILINE)
+    return dict(rows)
+
+
+def test_readme_maps_cleanrl_config_names_onto_train_config_fields():
+    from baselines.mappo.config import TrainConfig
+
+    mapping = _readme_mapping()
+    ours = {f.name for f in fields(TrainConfig)}
+    assert {"total_timesteps", "num_steps", "clip_coef"} <= set(mapping)
+    assert set(mapping.values()) <= ours
+    assert mapping["total_timesteps"] == "total_steps" and mapping["clip_coef"] == "clip"
