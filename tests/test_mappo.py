@@ -26,7 +26,7 @@ from baselines.mappo.aggregation import aggregate_repeats, visit_groups
 from baselines.mappo.commitment import ObservationKeys, table_sampler
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.rollout import Rollout, spaces
-from baselines.mappo.train import update
+from baselines.mappo.update import update
 from econ_envs.policy_table import game_of, observation_vectors, score_tables
 
 MSG = "econ_envs/MessageAllocation-v0"
