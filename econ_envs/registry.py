@@ -12,6 +12,7 @@ registered keywords carry the id itself as ``env_id``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,13 +21,7 @@ from typing import Any
 
 import gymnasium
 
-STACKELBERG = "stackelberg"
-AMA = "ama"
-
-_STACKELBERG_ENV = "econ_envs.adapters.gym_env:StackelbergEnv"
-_STACKELBERG_VECTOR_ENV = "econ_envs.adapters.vector_env:StackelbergVectorEnv"
-_AMA_ENV = "econ_envs.ama.designer_env:DesignerEnv"
-_AMA_VECTOR_ENV = "econ_envs.adapters.designer_vector_env:DesignerVectorEnv"
+from econ_envs.families import AMA, STACKELBERG, Family, family
 
 
 @dataclass(frozen=True)
@@ -35,7 +30,8 @@ class EnvEntry:
 
     Attributes:
         id: the gymnasium id, ``econ_envs/<Name>-v<k>``.
-        family: :data:`STACKELBERG` (learning followers) or :data:`AMA` (dynamic affine maximizers).
+        family: the name of its :class:`~econ_envs.families.Family`: :data:`STACKELBERG`
+            (learning followers) or :data:`AMA` (dynamic affine maximizers).
         kwargs: the constructor keywords fixed by this id (the game or domain and its preset).
         summary: one line for the README table.
         source: where the environment was published.
@@ -48,17 +44,20 @@ class EnvEntry:
     source: str = ""
 
     @property
+    def declared_family(self) -> Family:
+        """The :class:`~econ_envs.families.Family` this id belongs to."""
+        return family(self.family)
+
+    @property
     def entry_point(self) -> str:
-        """String entry point of the single environment."""
-        return _STACKELBERG_ENV if self.family == STACKELBERG else _AMA_ENV
+        """String entry point of the single environment (the family's)."""
+        return self.declared_family.entry_point
 
     @property
     def vector_entry_point(self) -> str:
-        """String entry point of the vector environment ``gym.make_vec(id, n)`` builds: the
-        native batched engine (Stackelberg, autoreset in the same step) or a ``SyncVectorEnv``
-        of designer envs (AMA, gymnasium's next-step autoreset unless ``autoreset_mode`` says
-        otherwise)."""
-        return _STACKELBERG_VECTOR_ENV if self.family == STACKELBERG else _AMA_VECTOR_ENV
+        """String entry point of the vector environment ``gym.make_vec(id, n)`` builds (the
+        family's)."""
+        return self.declared_family.vector_entry_point
 
     @property
     def pettingzoo_name(self) -> str:
@@ -78,24 +77,21 @@ def pettingzoo_name(env_id: str) -> str:
     return words.replace("-", "_").lower()
 
 
-def _stackelberg(env_id: str, game: str, summary: str, **preset: Any) -> EnvEntry:
+def _entry(family_name: str, env_id: str, name: str, summary: str, **preset: Any) -> EnvEntry:
+    """The entry of ``env_id``, whose environment is ``name`` (the family's ``game`` or
+    ``domain``) with the ``preset`` keywords, published where its family was."""
+    declared = family(family_name)
     return EnvEntry(
         env_id,
-        STACKELBERG,
-        MappingProxyType({"game": game, **preset}),
+        family_name,
+        MappingProxyType({declared.name_keyword: name, **preset}),
         summary,
-        "Brero et al., Stackelberg POMDP",
+        declared.source,
     )
 
 
-def _ama(env_id: str, domain: str, summary: str, **preset: Any) -> EnvEntry:
-    return EnvEntry(
-        env_id,
-        AMA,
-        MappingProxyType({"domain": domain, **preset}),
-        summary,
-        "Curry et al., dynamic AMA (AAAI 2024)",
-    )
+_stackelberg = functools.partial(_entry, STACKELBERG)
+_ama = functools.partial(_entry, AMA)
 
 
 ENTRIES: tuple[EnvEntry, ...] = (
