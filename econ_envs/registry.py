@@ -212,6 +212,49 @@ def check_identity(env_id: str, kwargs: Mapping[str, Any]) -> None:
         )
 
 
+class RegisteredName(str):
+    """An id's ``game`` or ``domain`` as the registry passes it to the id's constructor: the
+    name, a ``str``, that also knows the id (:attr:`env_id`). ``gym.make(id, env_id=other)``
+    replaces the registered ``env_id`` but leaves this, so :func:`check_made` still knows which
+    id is being made."""
+
+    env_id: str
+
+    def __new__(cls, name: str, env_id: str) -> RegisteredName:
+        out = super().__new__(cls, name)
+        out.env_id = env_id
+        return out
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (RegisteredName, (str(self), self.env_id))
+
+
+def check_made(kwargs: Mapping[str, Any]) -> None:
+    """Refuse keywords that would swap the environment an id's constructor is making.
+
+    ``kwargs`` are every keyword the constructor got (the registered ones and the user's,
+    ``env_id`` and ``game`` or ``domain`` among them). The id being made is the one its
+    registered ``game``/``domain`` knows (:class:`RegisteredName`), else ``env_id``: an
+    ``env_id`` naming another id is refused, then :func:`check_identity` checks the rest.
+
+    Raises:
+        ValueError: naming ``env_id`` (or the keyword that would swap the environment).
+    """
+    env_id = kwargs.get("env_id")
+    made = [v.env_id for v in kwargs.values() if isinstance(v, RegisteredName)]
+    made_id = made[0] if made else env_id
+    others = [x for x in [*made, env_id] if x is not None and x != made_id]
+    if others:
+        named = ", ".join(map(repr, [made_id, *others]))
+        raise ValueError(
+            f"env_id={env_id!r} does not match the environment being made (the keywords name "
+            f"{named}): gym.make and gym.make_vec pass the id itself as env_id; leave it out "
+            f"and make the id you want"
+        )
+    if made_id is not None:
+        check_identity(made_id, {**kwargs, "env_id": made_id})
+
+
 def ids(family: str | None = None) -> tuple[str, ...]:
     """Every registered id, optionally only those of one family."""
     return tuple(e.id for e in ENTRIES if family is None or e.family == family)
@@ -226,9 +269,15 @@ def register_all() -> None:
             id=e.id,
             entry_point=e.entry_point,
             vector_entry_point=e.vector_entry_point,
-            kwargs={"env_id": e.id, **e.kwargs},
+            kwargs={"env_id": e.id, **e.kwargs, **_registered_name(e)},
             disable_env_checker=False,
         )
+
+
+def _registered_name(e: EnvEntry) -> dict[str, RegisteredName]:
+    """The ``game`` or ``domain`` of ``e`` as a :class:`RegisteredName` that knows ``e.id``."""
+    key = e.declared_family.name_keyword
+    return {key: RegisteredName(e.kwargs[key], e.id)}
 
 
 def markdown_table() -> str:

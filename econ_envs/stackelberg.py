@@ -77,6 +77,12 @@ class StackelbergEpisodes:
         self.game = game
         spec = game.spec
         self.batch = check_positive_int("num_envs", batch)
+        check_size(
+            "one-hot table entries (types ** 2 + messages ** 2)",
+            max(spec.n_types) ** 2 + max(spec.n_messages) ** 2,
+            MAX_ENTRIES,
+            **spec.size_keywords,
+        )
         params = check_keywords("dynamics_kwargs", dynamics_kwargs)
         if response_iterations is not None:
             check_int("response_iterations", response_iterations, 0)
@@ -96,8 +102,7 @@ class StackelbergEpisodes:
             batch * (self.plays_per_iteration + 1) * self._layout.size,
             MAX_ENTRIES,
             num_envs=batch,
-            n_types=spec.n_types,
-            n_messages=spec.n_messages,
+            **spec.size_keywords,
             dynamics=dynamics,
         )
         self.rng = StreamBatch(batch)

@@ -9,7 +9,7 @@ checked with :func:`check_size` before anything is allocated or enumerated.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from numbers import Real
 from typing import Any, TypeVar
 
@@ -22,6 +22,8 @@ T = TypeVar("T")
 #: 512 MiB of float64 (a vector env of 1024 episodes of MSPM with 5 types and 3 messages uses
 #: about 10**5); see :func:`check_size`
 MAX_ENTRIES = 2**26
+#: the largest float32: the bound of a number that becomes (or scales) a float32 action
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class KeywordTypeError(TypeError, ValueError):
@@ -116,6 +118,20 @@ def check_real_array(name: str, value: Any) -> NDArray[np.float64]:
     return array.astype(np.float64)
 
 
+def check_sequence(name: str, value: Any, items: str) -> list[Any]:
+    """``value`` as a list if it is a sequence (a list, a tuple, an array with at least one
+    axis), else :class:`KeywordTypeError` saying it must be a sequence of ``items`` (a string,
+    a mapping, a number is not)."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return list(value)
+    if not isinstance(value, Sequence) or isinstance(value, str | bytes):
+        raise KeywordTypeError(
+            f"{name} must be a sequence (a list or tuple) of {items}, got {value!r} "
+            f"({_kind(value)})"
+        )
+    return list(value)
+
+
 def check_keywords(name: str, value: Any) -> dict[str, Any]:
     """``value`` (a mapping of keyword names to values, or ``None`` for none) as a dict, else
     :class:`KeywordTypeError`."""
@@ -169,18 +185,20 @@ def check_render_mode(value: Any, modes: Collection[str]) -> str | None:
         raise KeywordTypeError(
             f"render_mode must be one of {listed}, got {value!r} ({_kind(value)})"
         )
-    if value is not None and value not in modes:
+    if value is not None and value not in tuple(modes):  # a plain tuple: see RenderModes
         raise ValueError(f"render_mode must be one of {listed}, got {value!r}")
     return value
 
 
 class RenderModes(tuple[str, ...]):
-    """An env's ``metadata["render_modes"]`` that refuses a non-string mode when asked whether
-    it holds it: ``gymnasium.make`` asks before it builds the env, and on such a mode would
-    otherwise fail inside gymnasium (``'int' object has no attribute 'endswith'``)."""
+    """An env's ``metadata["render_modes"]`` that refuses, when asked whether it holds it, a
+    mode ``gymnasium.make`` cannot handle: ``gymnasium.make`` asks before it builds the env, and
+    would otherwise fail inside gymnasium on a non-string (``'int' object has no attribute
+    'endswith'``) or on an unknown mode holding ``%`` (its warning is formatted with ``%``:
+    ``not enough arguments for format string``). Other modes answer ``True`` or ``False``."""
 
     def __contains__(self, mode: object) -> bool:
-        if not isinstance(mode, str):
+        if not isinstance(mode, str) or ("%" in mode and not super().__contains__(mode)):
             check_render_mode(mode, self)
         return super().__contains__(mode)
 

@@ -104,9 +104,17 @@ def test_the_largest_sizes_below_the_limit_are_accepted():
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("n_samples", 10**9, "n_samples=1000000000 implies 3,000,000,000 type or path entries"),
+        (
+            "n_samples",
+            10**9,
+            "n_samples=1000000000 implies 19,000,000,000 type, path and result entries",
+        ),
         ("n_samples", 0, "n_samples must be an integer >= 1, got 0"),
-        ("n_samples", 10**400, f"n_samples={10**400} implies more than 1e+308 type or path"),
+        (
+            "n_samples",
+            10**400,
+            f"n_samples={10**400} implies more than 1e+308 type, path and result",
+        ),
     ],
 )
 def test_n_samples_is_an_integer_within_the_profile_guard(name, value, message):
@@ -130,7 +138,7 @@ def test_n_samples_of_the_wrong_type_is_a_type_error_naming_it(value):
         ({"boost_bound": True}, TypeError, "boost_bound must be a real number, got True"),
         ({"boost_bound": float("nan")}, ValueError, "boost_bound must be a finite number"),
         ({"boost_bound": 1e309}, ValueError, "boost_bound must be a finite number"),
-        ({"boost_bound": 0}, ValueError, "boost_bound must be a positive number, got 0"),
+        ({"boost_bound": 0}, ValueError, "boost_bound must be > 0 and at most 3.4028235e+38"),
         ({"weight_bounds": (1, 2, 3)}, TypeError, "weight_bounds must be a pair (low, high)"),
         ({"weight_bounds": 1.0}, TypeError, "weight_bounds must be a pair (low, high)"),
         ({"weight_bounds": ("0.1", 1)}, TypeError, "weight_bounds must be a real number"),
@@ -170,7 +178,7 @@ def test_render_mode_must_be_none(render_mode, error):
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"n_profiles": 10**9}, ValueError, "n_profiles=1000000000 implies 3,000,000,000"),
+        ({"n_profiles": 10**9}, ValueError, "n_profiles=1000000000 implies 19,000,000,000"),
         ({"n_profiles": 1}, ValueError, "n_profiles must be an integer >= 2, got 1"),
         ({"n_profiles": "500"}, TypeError, "n_profiles must be an integer >= 2, got '500'"),
         ({"seed": "0"}, TypeError, "seed must be an integer >= 0, got '0'"),
@@ -307,7 +315,7 @@ def test_the_planner_shrinks_its_chunks_to_its_budget_without_changing_results(m
     ("kwargs", "message"),
     [
         ({"n_items": 10**9}, "n_items=1000000000 implies more than 1e+308"),
-        ({"n_validation": 10**9}, "n_validation=1000000000 implies 3,000,000,000"),
+        ({"n_validation": 10**9}, "n_validation=1000000000 implies 19,000,000,000"),
         ({"eval_profiles": 1}, "eval_profiles must be an integer >= 2, got 1"),
     ],
 )
@@ -319,3 +327,42 @@ def test_the_bilevel_optimizer_refuses_bad_sizes_before_optimizing(kwargs, messa
     with _raises(ValueError, message):
         optimize("econ_envs/SequentialSales-v0", "grid", progress=False, **kwargs)
     assert time.perf_counter() - begin < 2.0
+
+
+# ----------------------------------------------------------------------------------------------
+# issue 12, the fuzz's findings
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"env_id": "econ_envs/TaskScheduling-v0"}, "env_id='econ_envs/TaskScheduling-v0' does"),
+        ({"n_samples": 11158141}, "n_samples=11158141 implies 212,004,679 type, path and result"),
+    ],
+)
+def test_sales_refuses_another_env_id_and_too_many_samples(kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        gymnasium.make("econ_envs/SequentialSales-v0", **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("domain", "kwargs", "message"),
+    [
+        ("GridworldAMA", {"n_agents": 4841}, "n_agents=4841, size=3, gamma=0.9 implies"),
+        ("SequentialSales", {"n_agents": 310}, "n_agents=310, n_items=2, distribution="),
+    ],
+)
+def test_one_profiles_planning_is_guarded(domain, kwargs, message):
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match=re.escape(message) + ".*planner entries per type"):
+        make_domain(domain, **kwargs)
+    assert time.perf_counter() - start < 1.0
+
+
+def test_boost_bound_is_bounded_by_float32_and_samples():
+    with pytest.raises(ValueError, match=re.escape("boost_bound must be > 0 and at most 3.40")):
+        gymnasium.make("econ_envs/GridworldAMA-v0", boost_bound=1e308)
+    env = gymnasium.make("econ_envs/GridworldAMA-v0", boost_bound=3e38)
+    env.reset(seed=0)
+    env.action_space.seed(0)
+    assert np.isfinite(env.step(env.action_space.sample())[1])

@@ -246,3 +246,17 @@ def test_valid_numeric_kinds_step_alike():
         np.testing.assert_array_equal(other[0], results[0][0])
         assert other[1:4] == results[0][1:4]
     assert _single(ESCAPE).step(1.0)[1:4] == _single(ESCAPE).step(1)[1:4]
+
+
+@pytest.mark.parametrize("started", [False, True])
+def test_parallel_env_refuses_a_list_of_actions_naming_actions(started):
+    env = pz.parallel_env(MSPM)
+    env.reset(seed=0)
+    actions = {agent: env.action_space(agent).sample() for agent in env.agents}
+    if started:
+        env.step(actions)
+    message = (
+        "actions must be a dict keyed by agent ('leader', 'follower_0', 'follower_1'), got list"
+    )
+    with pytest.raises(TypeError, match=re.escape(message)):
+        env.step(list(actions.values()))

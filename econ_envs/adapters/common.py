@@ -63,12 +63,12 @@ def build(
     game_params: dict[str, Any],
     env_id: str | None = None,
 ) -> tuple[StackelbergGame, StackelbergEpisodes]:
-    """The game ``game`` and ``batch`` episodes of it; with the registered ``env_id`` (set by
-    ``gym.make``), first refuse a ``game`` or ``preset`` that is not the id's own."""
-    if env_id is not None:
-        from econ_envs.registry import check_identity
+    """The game ``game`` and ``batch`` episodes of it; made for a registered id (``gym.make``
+    passes ``env_id``), first refuse an ``env_id``, ``game`` or ``preset`` that is not the id's
+    own (:func:`econ_envs.registry.check_made`)."""
+    from econ_envs.registry import check_made
 
-        check_identity(env_id, {"game": game, **game_params})
+    check_made({"env_id": env_id, "game": game, **game_params})
     base = make_game(game, **game_params)
     episodes = StackelbergEpisodes(
         base,

@@ -24,6 +24,7 @@ The play itself lives in :class:`OnePlay`, a batch of one of the game (as Pettin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import gymnasium as gym
@@ -36,7 +37,7 @@ from econ_envs.games import StackelbergGame, make_game
 from econ_envs.games.base import one_hot
 from econ_envs.random import StreamBatch, key_from_seed
 from econ_envs.registry import pettingzoo_name
-from econ_envs.validation import check_render_mode
+from econ_envs.validation import KeywordTypeError, check_render_mode
 
 LEADER = "leader"
 _ROW = np.zeros(1, np.intp)
@@ -289,8 +290,14 @@ class StackelbergParallelEnv(_Views, ParallelEnv):
         """Messages at step 0, then leader steps (see the class docstring).
 
         Raises:
+            TypeError: naming ``actions``, if it is not a dict keyed by agent.
             ResetNeeded: (a ``RuntimeError``) before the first :meth:`reset` or after the play.
         """
+        if not isinstance(actions, Mapping):
+            agents = ", ".join(map(repr, self.possible_agents))
+            raise KeywordTypeError(
+                f"actions must be a dict keyed by agent ({agents}), got {type(actions).__name__}"
+            )
         if not self._seeded or not self.agents:
             raise reset_needed(self, self._seeded, "play")
         rewards = dict.fromkeys(self.agents, 0.0)

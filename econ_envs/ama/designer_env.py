@@ -35,8 +35,9 @@ from econ_envs.ama.domains import make_domain
 from econ_envs.ama.evaluation import ProfileScores, score_profiles
 from econ_envs.ama.mechanism import AMAParams
 from econ_envs.games.action_check import BatchActionCheck
-from econ_envs.registry import check_identity
+from econ_envs.registry import check_made
 from econ_envs.validation import (
+    FLOAT32_MAX,
     KeywordTypeError,
     RenderModes,
     check_finite,
@@ -53,11 +54,11 @@ class DesignerEnv(gymnasium.Env):
         domain: ``"SequentialSales"``, ``"TaskScheduling"`` or ``"GridworldAMA"``.
         n_samples: type profiles per step.
         boost_bound: boosts lie in ``[-boost_bound, boost_bound]`` (default: the domain's scale,
-            1 for values in [0, 1], 3 for costs in [0, 3]).
+            1 for values in [0, 1], 3 for costs in [0, 3]); at most the largest float32.
         weight_bounds: ``(low, high)`` with ``0 < low < high``.
         render_mode: ``None`` only (the env does not render), accepted for the gymnasium API.
-        env_id: the registered id (``gym.make`` passes it): a ``domain`` other than the id's
-            own raises ``ValueError`` (:func:`econ_envs.registry.check_identity`).
+        env_id: the registered id (``gym.make`` passes it): another id, or a ``domain`` other
+            than the id's own, raises ``ValueError`` (:func:`econ_envs.registry.check_made`).
         **domain_kwargs: the domain's keywords (``n_agents``, ``n_items``, ``n_tasks``,
             ``distribution``, ``makespan_rule``, ``size``, ``gamma``).
     """
@@ -74,12 +75,14 @@ class DesignerEnv(gymnasium.Env):
         env_id: str | None = None,
         **domain_kwargs: Any,
     ) -> None:
-        if env_id is not None:
-            check_identity(env_id, {"domain": domain})
+        check_made({"env_id": env_id, "domain": domain, **domain_kwargs})
         self.render_mode = check_render_mode(render_mode, self.metadata["render_modes"])
         bound = None if boost_bound is None else check_finite("boost_bound", boost_bound)
-        if bound is not None and bound <= 0:
-            raise ValueError(f"boost_bound must be a positive number, got {boost_bound!r}")
+        if bound is not None and not 0 < bound <= FLOAT32_MAX:
+            raise ValueError(
+                f"boost_bound must be > 0 and at most {FLOAT32_MAX:.8g} (the largest float32, "
+                f"as max_price: boosts are sampled and summed over the path), got {boost_bound!r}"
+            )
         low_w, high_w = _weight_bounds(weight_bounds)
         self.domain = make_domain(domain, **domain_kwargs)
         self.n_samples = self.domain.check_profiles("n_samples", n_samples)

@@ -89,7 +89,7 @@ def plan(
     made smaller where one profile's working set is large, so that no array exceeds about
     ``CHUNK_BUDGET`` entries (or one profile's).
     """
-    chunk_size = min(chunk_size, max(1, CHUNK_BUDGET // _entries_per_profile(mdp)))
+    chunk_size = min(chunk_size, max(1, CHUNK_BUDGET // entries_per_profile(mdp)))
     starts = range(0, types.shape[0], chunk_size) if types.shape[0] else [0]
     parts = [
         _plan_chunk(mdp, types[lo : lo + chunk_size], weights, boosts, with_policy) for lo in starts
@@ -100,7 +100,7 @@ def plan(
     return Plan(discounts=parts[0].discounts, **fields)
 
 
-def _entries_per_profile(mdp: TabularMDP) -> int:
+def entries_per_profile(mdp: TabularMDP) -> int:
     """Entries of the largest arrays one profile's ``n + 1`` problems use at once: values and
     one round's action values (finite horizon), or transition matrices and rewards (policy
     iteration), and the stacked weighted types."""

@@ -47,8 +47,7 @@ class FollowerDynamics(ABC):
             batch * spec.n_followers * max(spec.n_types) * max(spec.n_messages),
             MAX_ENTRIES,
             num_envs=batch,
-            n_types=spec.n_types,
-            n_messages=spec.n_messages,
+            **spec.size_keywords,
         )
         self.spec = spec
         self.types = types

@@ -55,8 +55,7 @@ class BestResponse(FollowerDynamics):
             entries,
             MAX_TENSOR_ENTRIES,
             dynamics="best_response",
-            n_types=spec.n_types,
-            n_messages=spec.n_messages,
+            **spec.size_keywords,
         )
         check_search_size(types, spec.n_messages)
         self.iteration = np.zeros(batch, np.intp)

@@ -42,8 +42,7 @@ class RegretMatching(FullInformationLearner):
             batch * spec.n_followers * max(spec.n_types) * max(spec.n_messages) ** 2,
             MAX_ENTRIES,
             num_envs=batch,
-            n_types=spec.n_types,
-            n_messages=spec.n_messages,
+            **spec.size_keywords,
         )
         super().__init__(spec, types, batch, final)
         m = self.max_messages

@@ -13,7 +13,8 @@ finished plays unchanged.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -42,6 +43,9 @@ class GameSpec:
         optimal_value: the best achievable expected leader utility, where known exactly.
         response_iterations: default number of follower-learning iterations per episode.
         reward_plays: default number of plays the leader is paid for per episode.
+        keywords: the game's own keywords that set ``n_types`` and ``n_messages``, as the user
+            gave them (LaneCoordination: ``n_agents``, ``n_positions``, ``n_moves``); the size
+            guards of the episodes and dynamics name them (see :attr:`size_keywords`).
     """
 
     name: str
@@ -56,6 +60,7 @@ class GameSpec:
     optimal_value: float | None
     response_iterations: int
     reward_plays: int
+    keywords: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         space = self.action_space
@@ -66,6 +71,12 @@ class GameSpec:
     def action_check(self) -> BatchActionCheck:
         """The validator of batches of actions of :attr:`action_space`."""
         return BatchActionCheck(self.action_space)
+
+    @property
+    def size_keywords(self) -> dict[str, Any]:
+        """The keywords a size guard names for this game's type and message counts: its
+        :attr:`keywords`, or ``n_types`` and ``n_messages`` themselves if it declares none."""
+        return dict(self.keywords) or {"n_types": self.n_types, "n_messages": self.n_messages}
 
     @property
     def n_followers(self) -> int:

@@ -28,7 +28,20 @@ from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
 from econ_envs.games.product_types import ProductTypes
-from econ_envs.validation import MAX_ENTRIES, check_finite, check_positive_int, check_size
+from econ_envs.validation import (
+    FLOAT32_MAX,
+    MAX_ENTRIES,
+    check_finite,
+    check_positive_int,
+    check_size,
+)
+
+#: the most agents: each is a follower with its own learner, PettingZoo agent and spaces, and
+#: the full-information dynamics play ``n_agents * n_moves`` counterfactuals per iteration
+MAX_AGENTS = 1_000
+#: the highest transfer degree: degree ``P`` already pays any transfer on ``P + 1`` distinct
+#: final positions (the default grid has 11), and every play evaluates ``P + 1`` powers per agent
+MAX_DEGREE = 100
 
 
 @dataclass
@@ -57,8 +70,10 @@ class LaneCoordination(StackelbergGame):
         transfer_scale: the largest absolute coefficient (action ``a_p = 1``).
 
     Numbers must be real and finite, counts integers (``TypeError``/``ValueError`` naming the
-    keyword); ``n_agents * max(n_positions, n_moves, degree + 1)`` is at most
-    :data:`~econ_envs.validation.MAX_ENTRIES`, and the utility bounds must be finite floats.
+    keyword); at most :data:`MAX_AGENTS` agents and degree :data:`MAX_DEGREE`,
+    ``n_agents * max(n_positions, n_moves, degree + 1)`` is at most
+    :data:`~econ_envs.validation.MAX_ENTRIES`, ``transfer_scale`` at most the largest float32
+    (it scales the float32 action), and the utility bounds must be finite floats.
 
     Leader observation: a constant (the transfer is committed before anyone moves). Default
     episode: 100 response iterations, 20 reward plays.
@@ -80,6 +95,15 @@ class LaneCoordination(StackelbergGame):
         n_positions = check_positive_int("n_positions", n_positions)
         n_moves = check_positive_int("n_moves", n_moves)
         self.degree = check_positive_int("degree", degree)
+        check_size("agents", self.n_agents, MAX_AGENTS, n_agents=self.n_agents)
+        check_size("transfer degree", self.degree, MAX_DEGREE, degree=self.degree)
+        check_size(
+            "one-hot table entries (n_positions ** 2 + n_moves ** 2)",
+            n_positions**2 + n_moves**2,
+            MAX_ENTRIES,
+            n_positions=n_positions,
+            n_moves=n_moves,
+        )
         check_size(
             "per-play entries (n_agents x max(n_positions, n_moves, degree + 1))",
             self.n_agents * max(n_positions, n_moves, self.degree + 1),
@@ -107,6 +131,11 @@ class LaneCoordination(StackelbergGame):
         self.starts = np.linspace(0.0, values["max_start"], n_positions)
         self.moves = np.linspace(0.0, values["max_move"], n_moves)
         n, c = self.n_agents, values["transfer_scale"]
+        if c > FLOAT32_MAX:
+            raise ValueError(
+                f"transfer_scale must be at most {FLOAT32_MAX:.8g} (the largest float32: it "
+                f"scales the float32 action), got {transfer_scale!r}"
+            )
         self.transfer_scale = c
         self.types = ProductTypes([np.full(n_positions, 1.0 / n_positions)] * n)
         spread = self.beta * (n - 1) * (values["max_start"] + values["max_move"]) ** 2
@@ -130,6 +159,7 @@ class LaneCoordination(StackelbergGame):
             optimal_value=None,
             response_iterations=100,
             reward_plays=20,
+            keywords={"n_agents": n, "n_positions": n_positions, "n_moves": n_moves},
         )
 
     def new_plays(self, batch: int) -> LanePlays:

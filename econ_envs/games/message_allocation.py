@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
 from econ_envs.games.types import MAX_PROFILES, TypeDistribution
-from econ_envs.validation import check_positive_int, check_size
+from econ_envs.validation import MAX_ENTRIES, check_positive_int, check_size
 
 
 @dataclass
@@ -31,7 +31,8 @@ class MessageAllocation(StackelbergGame):
     Args:
         n_items: number of items (follower types), at most
             :data:`~econ_envs.games.types.MAX_PROFILES`.
-        n_messages: number of messages.
+        n_messages: number of messages; ``n_messages ** 2`` (its one-hot table) at most
+            :data:`~econ_envs.validation.MAX_ENTRIES`.
 
     Leader observation: one-hot message. Default episode: 33 response iterations, 30 reward plays.
     """
@@ -40,6 +41,12 @@ class MessageAllocation(StackelbergGame):
         self.n_items = check_positive_int("n_items", n_items)
         self.n_messages = check_positive_int("n_messages", n_messages)
         check_size("types (one per item)", self.n_items, MAX_PROFILES, n_items=self.n_items)
+        check_size(
+            "message one-hot entries (n_messages ** 2)",
+            self.n_messages**2,
+            MAX_ENTRIES,
+            n_messages=self.n_messages,
+        )
         self.types = TypeDistribution((self.n_items,))
         self.spec = GameSpec(
             name="MessageAllocation",
@@ -54,6 +61,7 @@ class MessageAllocation(StackelbergGame):
             optimal_value=min(self.n_messages, self.n_items) / self.n_items,
             response_iterations=33,
             reward_plays=30,
+            keywords={"n_items": self.n_items, "n_messages": self.n_messages},
         )
 
     def new_plays(self, batch: int) -> MessageAllocationPlays:

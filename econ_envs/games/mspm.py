@@ -11,20 +11,22 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
-from econ_envs.games.types import MAX_PROFILES, TypeDistribution
+from econ_envs.games.types import MAX_PROFILES, MAX_TABLE_FOLLOWERS, TypeDistribution
 from econ_envs.rows import gather, row_selection
 from econ_envs.validation import (
+    FLOAT32_MAX,
     MAX_ENTRIES,
     check_choice,
     check_finite,
     check_positive_int,
+    check_real_array,
     check_size,
     power,
 )
 
 OBJECTIVES = ("welfare_loss", "welfare", "revenue")
 #: the largest ``max_price``: the largest float32, so the action space's bound stays finite
-MAX_PRICE = float(np.finfo(np.float32).max)
+MAX_PRICE = FLOAT32_MAX
 
 # constants as 0-d arrays: numpy applies them faster than Python floats, which it converts
 _ZERO, _ONE = np.array(0.0), np.array(1.0)
@@ -129,6 +131,7 @@ class MSPM(StackelbergGame):
             ``objective`` and ``max_price`` remain free.
 
     Sizes are checked before anything is built: at most
+    :data:`~econ_envs.games.types.MAX_TABLE_FOLLOWERS` agents,
     :data:`~econ_envs.games.types.MAX_PROFILES` type profiles (``K ** n_agents``, ``K`` the
     types per agent), at most :data:`~econ_envs.validation.MAX_ENTRIES` item-value entries
     (``K ** n_agents * n_agents * n_items``) and ``n_messages ** 2`` one-hot entries.
@@ -215,6 +218,13 @@ class MSPM(StackelbergGame):
         setting = (n, m, n_types or 3, self.n_messages, self.objective)
         on_grid = type_values is None and preset is None and joint_type_probs is None
         optimum = KNOWN_OPTIMA.get(setting) if on_grid and type_probs is None else None
+        types_from: dict[str, Any] = (
+            {"preset": preset}
+            if preset is not None
+            else {"n_types": n_type}
+            if type_values is None
+            else {"type_values.shape": self.type_values.shape}
+        )
         self.spec = GameSpec(
             name="MSPM",
             n_types=(n_type,) * n,
@@ -231,13 +241,14 @@ class MSPM(StackelbergGame):
             optimal_value=optimum,
             response_iterations=250,
             reward_plays=100,
+            keywords={"n_agents": n, "n_items": m, **types_from, "n_messages": self.n_messages},
         )
 
     def _type_values(self, n_types: int | None, type_values: ArrayLike | None) -> NDArray:
         if type_values is not None:
             if n_types is not None:
                 raise ValueError("give either n_types (uniform grid) or type_values, not both")
-            table = np.asarray(type_values, dtype=np.float64)
+            table = check_real_array("type_values", type_values)
             if table.ndim == 2:
                 table = table[:, :, None]
             if table.ndim != 3 or table.shape[0] != self.n_agents or table.shape[2] != self.n_items:
@@ -259,6 +270,12 @@ class MSPM(StackelbergGame):
         """Refuse more than :data:`MAX_PROFILES` type profiles, or per-profile tables of item
         values over :data:`MAX_ENTRIES`, before building any (``per_agent``: types per agent)."""
         sizes = {"n_agents": self.n_agents, "n_items": self.n_items, **keywords}
+        check_size(
+            "followers (axes of the joint type table)",
+            self.n_agents,
+            MAX_TABLE_FOLLOWERS,
+            **sizes,
+        )
         profiles = power(per_agent, self.n_agents)
         check_size("type profiles", profiles, MAX_PROFILES, **sizes)
         entries = profiles * self.n_agents * self.n_items

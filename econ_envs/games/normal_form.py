@@ -61,7 +61,7 @@ class NormalForm(StackelbergGame):
         if payoffs is not None and preset is not None:
             raise ValueError("give either payoffs or preset, not both")
         if payoffs is None:
-            preset = check_choice("preset", preset or "escape", PRESETS)
+            preset = check_choice("preset", "escape" if preset is None else preset, PRESETS)
             payoffs = PRESETS[preset]
         table = check_real_array("payoffs", payoffs)
         if table.ndim != 3 or table.shape[2] != 2 or 0 in table.shape:

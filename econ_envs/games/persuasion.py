@@ -93,6 +93,7 @@ class Persuasion(StackelbergGame):
             optimal_value=min(1.0, 2 * self.prior),
             response_iterations=33,
             reward_plays=30,
+            keywords={"n_signals": self.n_signals},
         )
 
     def new_plays(self, batch: int) -> PersuasionPlays:

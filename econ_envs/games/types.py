@@ -9,10 +9,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.random import last_positive
-from econ_envs.validation import check_positive_int, check_real_array, check_size
+from econ_envs.validation import (
+    check_positive_int,
+    check_real_array,
+    check_sequence,
+    check_size,
+)
 
 #: the most type profiles a game enumerates (the rows of :attr:`TypeDistribution.profiles`)
 MAX_PROFILES = 1_000_000
+#: the most followers of an enumerated type table: one array axis each (numpy allows 32 axes
+#: before version 2, 64 since)
+MAX_TABLE_FOLLOWERS = 32
 
 
 class TypeDistribution:
@@ -25,7 +33,8 @@ class TypeDistribution:
             At most one of ``type_probs`` and ``joint_type_probs`` may be given. Probabilities
             must be finite, non-negative and sum to 1 within 1e-9.
 
-    At most :data:`MAX_PROFILES` type profiles (they are enumerated), checked first.
+    At most :data:`MAX_TABLE_FOLLOWERS` followers and :data:`MAX_PROFILES` type profiles (they
+    are enumerated), checked first.
     """
 
     def __init__(
@@ -34,6 +43,10 @@ class TypeDistribution:
         type_probs: Sequence[ArrayLike] | None = None,
         joint_type_probs: ArrayLike | None = None,
     ):
+        n = len(n_types)
+        check_size(
+            "followers (axes of the joint type table)", n, MAX_TABLE_FOLLOWERS, n_followers=n
+        )
         self.n_types = tuple(check_positive_int(f"n_types[{i}]", k) for i, k in enumerate(n_types))
         check_size("type profiles", math.prod(self.n_types), MAX_PROFILES, n_types=self.n_types)
         if type_probs is not None and joint_type_probs is not None:
@@ -81,6 +94,7 @@ def _independent(
 ) -> NDArray[np.float64]:
     if type_probs is None:
         return np.full(n_types, 1.0 / np.prod(n_types))
+    type_probs = check_sequence("type_probs", type_probs, "one marginal per follower")
     if len(type_probs) != len(n_types):
         raise ValueError(
             f"type_probs must hold one marginal per follower ({len(n_types)}), "

@@ -10,8 +10,18 @@ from typing import Any
 import numpy as np
 
 from econ_envs.ama.mdp import TabularMDP
-from econ_envs.ama.planner import path_length
+from econ_envs.ama.planner import entries_per_profile, path_length
 from econ_envs.validation import MAX_ENTRIES, check_int, check_size
+
+#: the most entries one type profile's ``n + 1`` planning problems use at once
+#: (:func:`~econ_envs.ama.planner.entries_per_profile`; the planner cannot split a profile):
+#: planning time grows faster than this count (a 3 x 3 Gridworld step of 20 profiles takes
+#: 0.1 s with 50 agents, 0.9 s with 100, 12 s with 200)
+MAX_PROFILE_PLANNING = 2**18
+
+#: the most entries the types, paths and results of the profiles scored at once may hold (see
+#: :meth:`AMADomain.check_profiles`)
+MAX_PROFILE_ENTRIES = 2**23
 
 Sampler = Callable[[np.random.Generator, int], np.ndarray]
 MakespanFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -30,6 +40,10 @@ class AMADomain:
         symmetric: whether agents are exchangeable (then baselines fix the weights to 1).
         boost_scale: the natural size of a boost (parameter boxes are ``[-scale, scale]``).
         makespan_fn: ``makespan_fn(types, path_actions) -> (B,)``, or ``None``.
+
+    Raises:
+        ValueError: naming the ``config`` keywords, if one profile's planning problems need
+            more than :data:`MAX_PROFILE_PLANNING` entries.
     """
 
     name: str
@@ -40,6 +54,14 @@ class AMADomain:
     symmetric: bool
     boost_scale: float
     makespan_fn: MakespanFn | None = None
+
+    def __post_init__(self) -> None:
+        check_size(
+            "planner entries per type profile (its n + 1 problems)",
+            entries_per_profile(self.mdp),
+            MAX_PROFILE_PLANNING,
+            **self.config,
+        )
 
     @property
     def higher_is_better(self) -> bool:
@@ -52,13 +74,22 @@ class AMADomain:
 
     def check_profiles(self, name: str, n_profiles: Any, minimum: int = 1) -> int:
         """``n_profiles`` (the keyword ``name``) as an int if it is an integer >= ``minimum``
-        whose arrays fit: the types ``(B, n, d)`` and the planned paths ``(B, T)`` (``T`` the
-        planner's path length) may hold at most ``MAX_ENTRIES`` (2**26) entries each, e.g.
-        2 * 10**7 profiles of the default SequentialSales, 13,000 of a Gridworld whose
-        ``gamma`` implies the longest path allowed. Else an error naming ``name``."""
+        whose arrays fit: per profile, the types (``n * d``), the planned path's states and
+        actions (``2 * T``, ``T`` the planner's path length) and the per-agent results
+        (``asw_-i``, rewards, payments, utilities: ``4 * n``) may hold at most
+        :data:`MAX_PROFILE_ENTRIES` entries in all (scoring keeps several such arrays, for
+        the AMA and for VCG), e.g. 440,000 profiles of the default SequentialSales (about 1 s
+        a step), 18,000 of the default Gridworld, 836 of a Gridworld whose ``gamma`` implies
+        the longest path allowed. Else an error naming ``name``."""
         count = check_int(name, n_profiles, minimum)
-        per_profile = max(self.mdp.n_agents * self.mdp.type_dim, path_length(self.mdp))
-        check_size("type or path entries", count * per_profile, MAX_ENTRIES, **{name: count})
+        n, d = self.mdp.n_agents, self.mdp.type_dim
+        per_profile = n * d + 2 * path_length(self.mdp) + 4 * n
+        check_size(
+            "type, path and result entries",
+            count * per_profile,
+            MAX_PROFILE_ENTRIES,
+            **{name: count},
+        )
         return count
 
 
