@@ -1,5 +1,6 @@
 """Run tracking shared by every baseline and the leaderboards: W&B runs (offline by default),
-run names, and the provenance (package version, git commit) stored with every result.
+run names, and the provenance (package version, git commit, from
+:mod:`econ_envs.provenance`) stored with every result.
 
 Every W&B run of every command is written under one folder, ``runs/wandb/`` in the working
 directory, or ``$WANDB_DIR/wandb/`` when ``WANDB_DIR`` (W&B's own variable) is set. W&B's own
@@ -9,31 +10,11 @@ console summary is off unless asked for with ``WANDB_QUIET=false`` (or ``WANDB_S
 from __future__ import annotations
 
 import os
-import subprocess
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-
-def git_commit(repo: Path | None = None) -> str | None:
-    """The current git commit of ``repo`` (default: this checkout), or ``None`` outside git."""
-    where = repo or Path(__file__).resolve().parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out.stdout.strip() or None
-
-
-def package_version() -> str:
-    """The installed version of the ``econ-envs`` distribution (``"unknown"`` if not installed)."""
-    try:
-        return metadata.version("econ-envs")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+from econ_envs.provenance import git_commit, package_version
 
 
 def run_name(env_id: str, algo: str, seed: int) -> str:

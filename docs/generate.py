@@ -38,7 +38,6 @@ from leaderboards.render import (
     board_rows,
     describe,
     error_bar_name,
-    metric_label,
     score_notes,
 )
 
@@ -206,7 +205,7 @@ def reference_section(registered: EnvEntry) -> list[str]:
     rows = [
         [
             f":doc:`{literal(b.key)} <../boards/{page_name(b.key)}>`",
-            metric_label(b),
+            b.metric_label,
             "–" if b.optimal_value is None else f"{b.optimal_value:.4f}",
             ", ".join(f"{k} {v:.4f}" for k, v in b.reference.items()),
         ]

@@ -1,6 +1,14 @@
 """Leaderboards for the econ_envs suite: boards derived from the registry, submissions as data,
 official re-evaluation with fixed seeds, versioned JSON result records, W&B runs and rendered
 boards (SPEC §5). Command line: ``econ-leaderboard`` (:mod:`leaderboards.cli`).
+
+Layout: :mod:`~leaderboards.board` (a board as data), :mod:`~leaderboards.boards` (every board,
+from the registry and the published presets), :mod:`~leaderboards.families` (how each family's
+boards are built, submitted to, evaluated, seeded and read: one declared object per family),
+:mod:`~leaderboards.submission` (strict checks), :mod:`~leaderboards.evaluator`,
+:mod:`~leaderboards.records` (atomic JSON records, without the baselines),
+:mod:`~leaderboards.submit`, :mod:`~leaderboards.seed`, :mod:`~leaderboards.render`,
+:mod:`~leaderboards.wandb_log` and :mod:`~leaderboards.sync`.
 """
 
 from leaderboards.boards import Board, boards, find_board, select

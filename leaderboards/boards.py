@@ -6,32 +6,20 @@ keyword of the environment, the metric and its direction, the known optimum, the
 reference values and the evaluation protocol with its fixed seeds. A submission names its
 ``env_id`` and ``env_kwargs``; it is scored on the board whose keywords equal them once the
 declared defaults are filled in on both sides (``{"n_messages": 3}`` on MessageAllocation is its
-default board).
+default board). What differs between families (metric, seeds, protocol, how defaults are filled
+in) comes from the board's family (:mod:`leaderboards.families`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
-import inspect
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
-from econ_envs.adapters.common import EpisodeOptions
-from econ_envs.ama import AMADomain, make_domain
-from econ_envs.games import game_class
-from econ_envs.policy_table import MAX_EXACT_PLAYS, exact_plays, game_of
-from econ_envs.registry import AMA, ENTRIES, STACKELBERG, EnvEntry, entry
-
-#: seeds of the follower dynamics on every Stackelberg board
-STACKELBERG_SEEDS: tuple[int, ...] = tuple(range(10))
-#: seed of the type profiles on every AMA board, and how many profiles
-AMA_SEED = 0
-AMA_PROFILES = 10_000
+from econ_envs.registry import ENTRIES
+from leaderboards.board import Board, preset_name
+from leaderboards.families import board_family
 
 _SEQ = "econ_envs/SequentialSales-v0"
 _TASKS = "econ_envs/TaskScheduling-v0"
@@ -87,165 +75,6 @@ PRESETS: Mapping[str, tuple[dict[str, Any], ...]] = MappingProxyType(
     }
 )
 
-_SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9.]+")
-
-
-def preset_name(env_kwargs: Mapping[str, Any]) -> str:
-    """The directory-safe name of a preset: ``default``, or ``key-value`` pairs sorted by key."""
-    if not env_kwargs:
-        return "default"
-    parts = []
-    for key in sorted(env_kwargs):
-        value = env_kwargs[key]
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        parts.append(f"{key}-{_SLUG_UNSAFE.sub('', text)}")
-    return "_".join(parts)
-
-
-@dataclass(frozen=True)
-class Board:
-    """One leaderboard: an environment id with every keyword fixed, and how it is scored.
-
-    Attributes:
-        env_id: the registered id, ``econ_envs/<Name>-v<k>``.
-        family: :data:`~econ_envs.registry.STACKELBERG` or :data:`~econ_envs.registry.AMA`.
-        env_kwargs: the keywords passed on top of the registered ones (``{}`` = as registered).
-        metric: the name of the score.
-        higher_is_better: the direction of the score.
-        optimal_value: the best achievable score, where known exactly.
-        reference: published values on this setting (method -> score), for context.
-        seeds: the evaluator's fixed seeds.
-        n_profiles: AMA boards: the number of type profiles evaluated (``None`` otherwise).
-        n_plays: Stackelberg boards: plays the exact evaluator enumerates (type profiles x
-            message profiles); 0 for AMA boards.
-    """
-
-    env_id: str
-    family: str
-    env_kwargs: Mapping[str, Any]
-    metric: str
-    higher_is_better: bool
-    optimal_value: float | None
-    reference: Mapping[str, float] = field(default_factory=dict)
-    seeds: tuple[int, ...] = STACKELBERG_SEEDS
-    n_profiles: int | None = None
-    n_plays: int = 0
-
-    @property
-    def open(self) -> bool:
-        """Whether the exact evaluator is tractable here (:data:`MAX_EXACT_PLAYS`); a closed
-        board is listed but takes no submissions."""
-        return self.n_plays <= MAX_EXACT_PLAYS
-
-    @property
-    def closed_because(self) -> str:
-        """Why a closed board takes no submissions (empty for an open board)."""
-        if self.open:
-            return ""
-        return (
-            f"its exact evaluation would enumerate {self.n_plays:,} plays (type x message "
-            f"profiles; the limit is {MAX_EXACT_PLAYS:,})"
-        )
-
-    @property
-    def env_name(self) -> str:
-        """The id without its namespace, e.g. ``MSPM-v0``."""
-        return self.env_id.split("/", 1)[1]
-
-    @property
-    def preset(self) -> str:
-        """The preset's name (:func:`preset_name`)."""
-        return preset_name(self.env_kwargs)
-
-    @property
-    def key(self) -> str:
-        """``<env name>/<preset>``, e.g. ``MSPM-v0/n_types-4``; also its results folder."""
-        return f"{self.env_name}/{self.preset}"
-
-    @property
-    def directory(self) -> PurePosixPath:
-        """Where its records live, relative to the results root."""
-        return PurePosixPath(self.env_name, self.preset)
-
-    @property
-    def protocol(self) -> str:
-        """The evaluation protocol, in words."""
-        if self.family == STACKELBERG:
-            return (
-                f"The env's follower dynamics run against the submitted policy table with seeds "
-                f"{self.seeds[0]}..{self.seeds[-1]}; score = mean over seeds of the exact expected "
-                f"leader utility of the followers' final strategies (types enumerated); regret = "
-                f"max over seeds of their exact equilibrium regret."
-            )
-        return (
-            f"The exact unregularized planner on {self.n_profiles:,} type profiles drawn from "
-            f"numpy.random.default_rng({self.seeds[0]}); score = the mean of the board's metric "
-            f"(± standard error), VCG on the same profiles beside it; truthful reporting is "
-            f"dominant, so regret = 0."
-        )
-
-    def gap(self, score: float) -> float | None:
-        """How far ``score`` is from the optimum (≥ 0 unless the score beats it)."""
-        if self.optimal_value is None:
-            return None
-        return (
-            (self.optimal_value - score) if self.higher_is_better else (score - self.optimal_value)
-        )
-
-
-def _board(registered: EnvEntry, preset: Mapping[str, Any]) -> Board:
-    kwargs = dict(preset.get("env_kwargs", {}))
-    reference = MappingProxyType(dict(preset.get("reference", {})))
-    if registered.family == STACKELBERG:
-        game = game_of(registered.id, **kwargs)
-        optimum = preset.get("optimal_value", game.spec.optimal_value)
-        return Board(
-            registered.id,
-            registered.family,
-            MappingProxyType(kwargs),
-            "leader value",
-            True,
-            optimum,
-            reference,
-            n_plays=exact_plays(game),
-        )
-    domain = ama_domain(registered.id, kwargs)
-    return Board(
-        registered.id,
-        AMA,
-        MappingProxyType(kwargs),
-        domain.objective,
-        domain.higher_is_better,
-        preset.get("optimal_value"),
-        reference,
-        (AMA_SEED,),
-        AMA_PROFILES,
-    )
-
-
-def ama_domain(env_id: str, env_kwargs: Mapping[str, Any]) -> AMADomain:
-    """The AMA domain of a registered AMA id with ``env_kwargs`` on top of its preset."""
-    return make_domain(**{**entry(env_id).kwargs, **env_kwargs})
-
-
-def _ama_config(env_id: str, env_kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The complete configuration of a board's AMA domain (defaults filled in)."""
-    return dict(ama_domain(env_id, env_kwargs).config)
-
-
-def _stackelberg_config(env_id: str, env_kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The keywords of a Stackelberg id with ``env_kwargs`` on top of the registered ones and
-    the declared defaults of the env's options and of its game's parameters."""
-    registered = dict(entry(env_id).kwargs)
-    game = game_class(registered["game"])
-    declared = {
-        name: parameter.default
-        for name, parameter in inspect.signature(game).parameters.items()
-        if parameter.default is not inspect.Parameter.empty
-    }
-    options = {option.name: option.default for option in dataclasses.fields(EpisodeOptions)}
-    return {**declared, **options, **registered, **env_kwargs}
-
 
 @functools.cache
 def boards() -> tuple[Board, ...]:
@@ -255,7 +84,8 @@ def boards() -> tuple[Board, ...]:
         presets = PRESETS.get(registered.id, ())
         if not any(not p.get("env_kwargs") for p in presets):
             presets = ({"env_kwargs": {}}, *presets)
-        result += [_board(registered, p) for p in presets]
+        family = board_family(registered.family)
+        result += [family.board(registered, p.get("env_kwargs", {}), p) for p in presets]
     return tuple(result)
 
 
@@ -270,7 +100,7 @@ def find_board(env_id: str, env_kwargs: Mapping[str, Any]) -> Board:
         if dict(board.env_kwargs) == dict(env_kwargs):
             return board
     # defaults filled in from trusted declarations; untrusted values are compared, never built
-    config = _ama_config if candidates[0].family == AMA else _stackelberg_config
+    config = board_family(candidates[0].family).config
     wanted = {**config(env_id, {}), **env_kwargs}
     for board in candidates:
         if config(env_id, board.env_kwargs) == wanted:
@@ -289,3 +119,6 @@ def select(query: str) -> list[Board]:
         known = ", ".join(b.key for b in boards())
         raise ValueError(f"no board matches {query!r}; boards: {known}")
     return found
+
+
+__all__ = ["PRESETS", "Board", "boards", "find_board", "preset_name", "select"]

@@ -32,9 +32,9 @@ from pathlib import Path
 
 from baselines.cli_options import add_track_option
 from baselines.tracking import wandb_dir
-from econ_envs.registry import STACKELBERG
 from leaderboards.boards import Board, boards, select
 from leaderboards.convert import FORMATS, read_converted
+from leaderboards.families import board_family
 from leaderboards.records import RESULTS_DIR, RecordWarning, StorageError, load_records
 from leaderboards.render import (
     HEADER,
@@ -42,7 +42,6 @@ from leaderboards.render import (
     board_rows,
     describe,
     fmt,
-    metric_label,
     score_notes,
     standings,
 )
@@ -57,6 +56,8 @@ _STATUS_REJECTED = 2
 _STATUS_STORAGE = 3
 #: rows of the board printed after a submit
 _SUBMIT_TOP = 10
+#: the columns ``show`` prints even when empty
+_ALWAYS_SHOWN = ("#", "method", "score")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -161,10 +162,11 @@ def _show_board(board: Board, records: list[dict], top: int) -> None:
     console = Console()
     rows = board_rows(records)[:top]
     # empty columns (no authors, no steps anywhere) are left out to fit narrow terminals
-    keep = [i for i, _ in enumerate(HEADER) if i < 3 or any(r[i] != "–" for r in rows)]
+    keep = [i for i, h in enumerate(HEADER) if h in _ALWAYS_SHOWN or any(r[i] != "–" for r in rows)]
     table = Table(title=board.key, caption=describe(board).replace("`", ""))
     for i in keep:
-        table.add_column(HEADER[i], justify="right" if i in (0, 2) else "left", no_wrap=i == 2)
+        justify = "right" if HEADER[i] in ("#", "score") else "left"
+        table.add_column(HEADER[i], justify=justify, no_wrap=HEADER[i] == "score")
     for row in rows:
         table.add_row(*(row[i] for i in keep))
     console.print(table)
@@ -199,13 +201,13 @@ def _submit(args: argparse.Namespace) -> None:
     if result.duplicate:
         print(
             f"{record['board']}: {record['method']} is already on the board with this "
-            f"{'table' if board.family == STACKELBERG else 'params'} (recorded "
-            f"{record['timestamp'][:10]}, {metric_label(board)} {fmt(record['score'])}; "
+            f"{board_family(board.family).payload} (recorded "
+            f"{record['timestamp'][:10]}, {board.metric_label} {fmt(record['score'])}; "
             f"{position} of {len(ranked)}); nothing written (--force records it again)"
         )
     else:
         print(
-            f"{record['board']}: {record['method']} scored {metric_label(board)} "
+            f"{record['board']}: {record['method']} scored {board.metric_label} "
             f"{fmt(record['score'])} (regret {fmt(record['regret'])}, gap "
             f"{fmt(record['optimality_gap'])}); {position} of {len(ranked)}"
         )

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from econ_envs.policy_table import game_of
-from econ_envs.registry import AMA, STACKELBERG
 from leaderboards.boards import Board, boards
+from leaderboards.families import board_family
 from leaderboards.records import RESULTS_DIR, load_records, storing
 
 #: where ``README.md`` and ``plots/`` are written by default (this package's folder)
@@ -27,12 +26,6 @@ PLOT_FORMATS = ("png", "svg", "pdf")
 PNG_DPI = 300
 #: plot width in inches: shrunk to a paper's column (about 3.3 in), 9 pt text stays 6 pt or more
 _WIDTH = 4.8
-#: display names of the Stackelberg games' ``objective`` keyword (the leader value is it)
-_OBJECTIVE_LABELS = {
-    "welfare_loss": "negative welfare loss",
-    "welfare": "welfare",
-    "revenue": "revenue",
-}
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -74,78 +67,46 @@ def run_name(record: dict[str, Any]) -> str:
     return ", ".join([*parts, f"#{record['submission_sha256'][:8]}"])
 
 
-def metric_label(board: Board) -> str:
-    """The board's metric as a reader knows it: a Stackelberg board's leader value is named by
-    its game's objective where it has one (MSPM: ``negative welfare loss``), else ``leader
-    value``; an AMA board's metric is its objective (``revenue``, ``makespan``)."""
-    if board.family == AMA:
-        return board.metric
-    objective = getattr(game_of(board.env_id, **board.env_kwargs), "objective", None)
-    return _OBJECTIVE_LABELS.get(objective, board.metric)
-
-
 def error_bar_name(board: Board) -> str:
-    """What a score's error bar is."""
-    if board.family == AMA:
-        return f"± standard error over {board.n_profiles:,} type profiles"
-    return f"± standard error over the evaluator's {len(board.seeds)} seeds"
+    """What a score's error bar is (the board's family says)."""
+    return board_family(board.family).error_bar(board)
 
 
 def score_notes(board: Board) -> list[str]:
     """How to read a board's scores: the metric (welfare loss where it is one) and the regret
-    (``regret`` vs ``empirical_regret``), one sentence each."""
-    notes = [f"score: {metric_label(board)} ({error_bar_name(board)})."]
-    if metric_label(board) == _OBJECTIVE_LABELS["welfare_loss"]:
-        notes.append(
-            "welfare loss = best possible welfare for the drawn types − welfare achieved (≥ 0); "
-            "the leader's value is its negative, so 0 is optimal and higher is better."
-        )
-    if board.family == AMA:
-        notes.append("regret: 0 by construction (truthful reporting is dominant).")
-    else:
-        notes.append(
-            "regret: the exact equilibrium regret of the followers' final strategies against the "
-            "submitted table (the most any follower type gains by switching message, max over "
-            "seeds; 0 = an equilibrium, so the score is what the table earns). empirical_regret "
-            "(per seed in the record, and the env's info['equilibrium_regret']) is the regret "
-            "the dynamics observed over the response phase: how far they converged, not a check."
-        )
-    return notes
+    (``regret`` vs ``empirical_regret``), one sentence each (the board's family says)."""
+    score = f"score: {board.metric_label} ({error_bar_name(board)})."
+    return [score, *board_family(board.family).notes(board)]
+
+
+def _steps(record: dict[str, Any]) -> str:
+    steps = record["training"].get("steps")
+    return "–" if steps is None else f"{steps:,}"
+
+
+#: the columns of a ranked board, each declared once: (header, the cell of ``(rank, record)``)
+COLUMNS: tuple[tuple[str, Callable[[int, dict[str, Any]], str]], ...] = (
+    ("#", lambda rank, r: str(rank)),
+    ("method", lambda rank, r: r["method"]),
+    ("score", lambda rank, r: score_cell(r)),
+    ("regret", lambda rank, r: fmt(r["regret"])),
+    ("gap to optimum", lambda rank, r: fmt(r["optimality_gap"])),
+    ("training steps", lambda rank, r: _steps(r)),
+    ("authors", lambda rank, r: ", ".join(r["authors"]) or "–"),
+    ("date", lambda rank, r: r["timestamp"][:10]),
+    ("run", lambda rank, r: run_name(r)),
+)
+#: the column headers, in order
+HEADER = [header for header, _ in COLUMNS]
 
 
 def board_rows(records: Sequence[dict[str, Any]]) -> list[list[str]]:
-    """The table rows of a ranked board: rank (shared by ties), method, score, regret, gap,
-    steps, authors, date, run (:func:`run_name`)."""
-    rows = []
-    for rank, r in zip(standings(records), records, strict=True):
-        steps = r["training"].get("steps")
-        rows.append(
-            [
-                str(rank),
-                r["method"],
-                score_cell(r),
-                fmt(r["regret"]),
-                fmt(r["optimality_gap"]),
-                "–" if steps is None else f"{steps:,}",
-                ", ".join(r["authors"]) or "–",
-                r["timestamp"][:10],
-                run_name(r),
-            ]
-        )
-    return rows
-
-
-HEADER = [
-    "#",
-    "method",
-    "score",
-    "regret",
-    "gap to optimum",
-    "training steps",
-    "authors",
-    "date",
-    "run",
-]
+    """The table rows of a ranked board, one cell per :data:`COLUMNS` entry (rank shared by
+    ties)."""
+    return [
+        [cell(rank, r) for _, cell in COLUMNS]
+        for rank, r in zip(standings(records), records, strict=True)
+    ]
 
 
 def describe(board: Board) -> str:
@@ -153,7 +114,7 @@ def describe(board: Board) -> str:
     direction = "higher is better" if board.higher_is_better else "lower is better"
     return (
         f"`{board.env_id}`, env_kwargs `{json.dumps(dict(board.env_kwargs))}` · metric: "
-        f"{metric_label(board)} ({direction}) · known optimum: {fmt(board.optimal_value)}"
+        f"{board.metric_label} ({direction}) · known optimum: {fmt(board.optimal_value)}"
     )
 
 
@@ -254,7 +215,7 @@ def plot_board(board: Board, records: Sequence[dict[str, Any]], stem: Path) -> l
         ax.margins(x=0.35)  # room for the value labels beyond the bars
         ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=5))
         direction = "higher" if board.higher_is_better else "lower"
-        ax.set_xlabel(f"{metric_label(board)} ({direction} is better)")
+        ax.set_xlabel(f"{board.metric_label} ({direction} is better)")
         ax.set_title(_title(board))
         _legend_below(fig)
         paths = _save(fig, stem)
@@ -278,7 +239,7 @@ def plot_curves(board: Board, records: Sequence[dict[str, Any]], stem: Path) -> 
         if board.optimal_value is not None:
             ax.axhline(board.optimal_value, color="black", linestyle="--", label="known optimum")
         ax.set_xlabel("environment steps")
-        ax.set_ylabel(metric_label(board))
+        ax.set_ylabel(board.metric_label)
         ax.set_title(f"{_title(board)}: learning curves")
         _legend_below(fig)
         paths = _save(fig, stem)
@@ -297,11 +258,8 @@ def _board_section(
         return [*lines, f"Closed: {board.closed_because}.", ""], []
     if not records:
         return [*lines, "No submissions yet.", ""], []
-    if board.family == AMA:  # every record of the board is scored on the same profiles
-        lines += [
-            f"VCG on the evaluation profiles: {fmt(records[0]['evaluation']['vcg_objective'])}.",
-            "",
-        ]
+    for name, value in board_family(board.family).summary(records).items():
+        lines += [f"{name}: {fmt(value)}.", ""]
     lines += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += [
         "| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in board_rows(records)
@@ -379,15 +337,12 @@ def render(results_dir: Path | str = RESULTS_DIR, out_dir: Path | str = OUT_DIR)
 def _render(results_dir: Path, out_dir: Path) -> list[Path]:
     plots = out_dir / "plots"
     lines = [*HOW_TO]
-    titles = {
-        STACKELBERG: "Stackelberg POMDP boards (learning followers)",
-        AMA: "Dynamic AMA boards (truthful agents, exact planner)",
-    }
     current, written = None, []
     for board in boards():
         if board.family != current:
             current = board.family
-            lines += [f"## {titles[current]}", "", f"Protocol: {board.protocol}", ""]
+            title = board_family(current).title
+            lines += [f"## {title}", "", f"Protocol: {board.protocol}", ""]
         section, paths = _board_section(board, load_records(board, results_dir), plots)
         lines += section
         written += paths

@@ -4,8 +4,9 @@ One function per source, each yielding submissions (plain data, see
 :mod:`leaderboards.submission`):
 
 - :func:`reference_submissions`: the known optimal (or published) leader tables of REFERENCE.md;
-- :func:`zero_table_submissions`: the trivial all-zeros table on every Stackelberg board;
-- :func:`vcg_submissions`: VCG (weights 1, boosts 0) on every AMA board;
+- :func:`baseline_submissions`: the trivial entry each family declares on its every open board
+  (source ``zero``: the all-zeros table on the Stackelberg boards; ``vcg``: VCG, weights 1 and
+  boosts 0, on the AMA boards);
 - :func:`file_submissions`: submission JSON files (any method, e.g. written with
   :func:`~leaderboards.submission.table_submission`); a folder stands for its ``*.json`` files;
 - :func:`mappo_submissions`: the ``policy_table.json`` files of ``econ-baselines train`` (PPO and
@@ -19,21 +20,19 @@ already on its board (same method and table or params, see :func:`leaderboards.s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from baselines.tracking import DEFAULT_WANDB_DIR
-from econ_envs.ama import AMAParams
-from econ_envs.policy_table import game_of
+from econ_envs.families import AMA
 from econ_envs.published import optimal_mspm_table
-from econ_envs.registry import AMA, STACKELBERG
-from leaderboards.boards import Board, ama_domain, boards
+from leaderboards.boards import boards
 from leaderboards.convert import from_bilevel, read_converted
+from leaderboards.families import BOARD_FAMILIES, board_family
 from leaderboards.records import RESULTS_DIR
-from leaderboards.submission import params_submission, table_submission
+from leaderboards.submission import submission_data, table_submission
 from leaderboards.submit import SubmitResult, submit
 
 _REFERENCE = "REFERENCE.md"
@@ -79,30 +78,16 @@ def reference_submissions() -> Iterator[dict[str, Any]]:
         )
 
 
-def _table_shape(board: Board) -> tuple[int, ...]:
-    spec = game_of(board.env_id, **board.env_kwargs).spec
-    return (spec.n_observations, *(spec.action_space.shape or ()))
-
-
-def zero_table_submissions() -> Iterator[dict[str, Any]]:
-    """The trivial all-zeros table (action 0, or all-zero actions) on every Stackelberg board."""
+def baseline_submissions(family: str) -> Iterator[dict[str, Any]]:
+    """The trivial entry that ``family`` declares (its ``baseline``) on each of its open boards."""
+    declared = board_family(family)
     for board in boards():
-        if board.family == STACKELBERG and board.open:
-            yield table_submission(
+        if board.family == family and board.open:
+            yield submission_data(
                 board.env_id,
-                np.zeros(_table_shape(board)),
-                method="zero table (trivial baseline)",
+                declared.baseline(board),
+                method=declared.baseline_method,
                 env_kwargs=dict(board.env_kwargs),
-            )
-
-
-def vcg_submissions() -> Iterator[dict[str, Any]]:
-    """VCG (all weights 1, all boosts 0) on every AMA board."""
-    for board in boards():
-        if board.family == AMA:
-            mdp = ama_domain(board.env_id, board.env_kwargs).mdp
-            yield params_submission(
-                board.env_id, AMAParams.vcg(mdp), method="VCG", env_kwargs=dict(board.env_kwargs)
             )
 
 
@@ -145,8 +130,10 @@ def bilevel_runs(seed: int = 0) -> Iterator[dict[str, Any]]:
 #: source name -> function of no argument yielding submissions
 SOURCES: dict[str, Callable[[], Iterable[dict[str, Any]]]] = {
     "reference": reference_submissions,
-    "zero": zero_table_submissions,
-    "vcg": vcg_submissions,
+    **{
+        f.baseline_source: functools.partial(baseline_submissions, f.name)
+        for f in BOARD_FAMILIES.values()
+    },
     "bilevel": bilevel_runs,
 }
 

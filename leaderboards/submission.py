@@ -5,8 +5,10 @@ AMA parameters for an AMA env, with metadata. :func:`load_submission` parses it 
 Infinity tokens, no duplicate keys, bounded size), validates it against the schema, checks the
 ``env_id`` against the registry, picks the board whose keywords equal ``env_kwargs`` and checks the
 table or parameters against that board's env. Nothing a submission names is ever imported or
-executed: names are only compared with the registry's table. :func:`table_submission` and
-:func:`params_submission` build valid submissions for the baselines.
+executed: names are only compared with the registry's table. :func:`submission_data` builds a
+valid submission of any family's payload; :func:`table_submission` and
+:func:`params_submission` are its two forms for the baselines. What a submission holds and how it
+is checked are declared by the board's family (:mod:`leaderboards.families`).
 """
 
 from __future__ import annotations
@@ -26,17 +28,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from econ_envs.ama import AMAParams
-from econ_envs.policy_table import check_table, game_of
-from econ_envs.registry import STACKELBERG, entry
-from leaderboards.boards import Board, ama_domain, find_board
+from econ_envs.registry import entry
+from leaderboards.boards import Board, find_board
+from leaderboards.families import SubmissionError, board_family
+from leaderboards.families.ama import params_payload
+from leaderboards.families.stackelberg import table_payload
 
 SCHEMA_PATH = Path(__file__).with_name("schema") / "submission.schema.json"
 #: the largest submission file accepted, in bytes
 MAX_BYTES = 16 * 2**20
-
-
-class SubmissionError(ValueError):
-    """A submission was rejected; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,9 @@ class Submission:
         the params, as float64 numbers: ``1`` and ``1.0`` are the same). Two submissions with
         the same key are the same entry, whatever their other metadata; a different method with
         the same table is another entry."""
-        payload = {"table": self.data["table"]} if "table" in self.data else self.data["params"]
+        name = board_family(self.board.family).payload
+        scored = self.data[name]  # a mapping of named arrays (params), or one array (table)
+        payload = scored if isinstance(scored, Mapping) else {name: scored}
         numbers = {k: np.asarray(v, dtype=np.float64).tolist() for k, v in payload.items()}
         key = [self.board.key, self.data["method"], numbers]
         return hashlib.sha256(canonical_json(key).encode()).hexdigest()
@@ -133,24 +135,7 @@ def check_schema(data: Any, schema: Mapping[str, Any], what: str) -> None:
 def _check_payload(board: Board, data: Mapping[str, Any]) -> None:
     if not board.open:
         raise SubmissionError(f"board {board.key} takes no submissions: {board.closed_because}")
-    kwargs = dict(board.env_kwargs)
-    if board.family == STACKELBERG:
-        if "table" not in data:
-            raise SubmissionError(f"{board.env_id} is a Stackelberg env: submit a 'table'")
-        try:
-            table = np.asarray(data["table"], dtype=np.float64)
-        except ValueError:
-            raise SubmissionError("table rows must all have the same length") from None
-        check_table(game_of(board.env_id, **kwargs), table)
-        return
-    if "params" not in data:
-        raise SubmissionError(f"{board.env_id} is an AMA env: submit 'params' (weights, boosts)")
-    domain = ama_domain(board.env_id, kwargs)
-    try:
-        boosts = np.asarray(data["params"]["boosts"], dtype=np.float64)
-    except ValueError:
-        raise SubmissionError("params.boosts rows must all have the same length") from None
-    AMAParams(data["params"]["weights"], boosts).check(domain.mdp)
+    board_family(board.family).check_payload(board, data)
 
 
 def validate_submission(data: Any) -> Submission:
@@ -198,15 +183,25 @@ def load_submission(
     return validate_submission(data)
 
 
-def _metadata(
+def submission_data(
+    env_id: str,
+    payload: Mapping[str, Any],
+    *,
     method: str,
-    authors: Sequence[str],
-    training_seeds: Sequence[int],
-    steps: int | None,
-    wall_clock_s: float | None,
-    curve: Sequence[tuple[float, float]] | None,
-    links: Sequence[str],
+    env_kwargs: Mapping[str, Any] | None = None,
+    authors: Sequence[str] = (),
+    training_seeds: Sequence[int] = (),
+    steps: int | None = None,
+    wall_clock_s: float | None = None,
+    curve: Sequence[tuple[float, float]] | None = None,
+    links: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """A validated submission of ``payload`` (what the board's family scores: ``{"table": ...}``
+    or ``{"params": ...}``) with its metadata.
+
+    ``curve`` is an optional learning curve of ``(environment steps, score)`` pairs. Raises
+    :class:`SubmissionError` if the result would be rejected.
+    """
     training: dict[str, Any] = {
         "seeds": [int(s) for s in training_seeds],
         "steps": None if steps is None else int(steps),
@@ -214,70 +209,31 @@ def _metadata(
     }
     if curve is not None:
         training["curve"] = [[float(x), float(y)] for x, y in curve]
-    return {"method": method, "authors": list(authors), "training": training, "links": list(links)}
-
-
-def _as_list(values: ArrayLike, name: str) -> Any:
-    try:
-        return np.asarray(values).tolist()
-    except ValueError:
-        raise SubmissionError(f"{name} rows must all have the same length") from None
-
-
-def table_submission(
-    env_id: str,
-    table: ArrayLike,
-    *,
-    method: str,
-    env_kwargs: Mapping[str, Any] | None = None,
-    authors: Sequence[str] = (),
-    training_seeds: Sequence[int] = (),
-    steps: int | None = None,
-    wall_clock_s: float | None = None,
-    curve: Sequence[tuple[float, float]] | None = None,
-    links: Sequence[str] = (),
-) -> dict[str, Any]:
-    """A validated Stackelberg submission: ``table`` has one leader action per observation.
-
-    ``curve`` is an optional learning curve of ``(environment steps, score)`` pairs. Raises
-    :class:`SubmissionError` if the result would be rejected.
-    """
     data = {
         "version": 1,
         "env_id": env_id,
         "env_kwargs": dict(env_kwargs or {}),
-        "table": _as_list(table, "table"),
-        **_metadata(method, authors, training_seeds, steps, wall_clock_s, curve, links),
+        **payload,
+        "method": method,
+        "authors": list(authors),
+        "training": training,
+        "links": list(links),
     }
     return dict(load_submission(data).data)
+
+
+def table_submission(env_id: str, table: ArrayLike, **metadata: Any) -> dict[str, Any]:
+    """A validated Stackelberg submission: ``table`` has one leader action per observation;
+    ``metadata`` are the keywords of :func:`submission_data` (``method`` is required)."""
+    return submission_data(env_id, table_payload(table), **metadata)
 
 
 def params_submission(
-    env_id: str,
-    params: AMAParams | Mapping[str, Any],
-    *,
-    method: str,
-    env_kwargs: Mapping[str, Any] | None = None,
-    authors: Sequence[str] = (),
-    training_seeds: Sequence[int] = (),
-    steps: int | None = None,
-    wall_clock_s: float | None = None,
-    curve: Sequence[tuple[float, float]] | None = None,
-    links: Sequence[str] = (),
+    env_id: str, params: AMAParams | Mapping[str, Any], **metadata: Any
 ) -> dict[str, Any]:
-    """A validated AMA submission from :class:`~econ_envs.ama.AMAParams` (or its ``to_dict``)."""
-    as_dict = params.to_dict() if isinstance(params, AMAParams) else dict(params)
-    data = {
-        "version": 1,
-        "env_id": env_id,
-        "env_kwargs": dict(env_kwargs or {}),
-        "params": {
-            "weights": _as_list(as_dict["weights"], "params.weights"),
-            "boosts": _as_list(as_dict["boosts"], "params.boosts"),
-        },
-        **_metadata(method, authors, training_seeds, steps, wall_clock_s, curve, links),
-    }
-    return dict(load_submission(data).data)
+    """A validated AMA submission from :class:`~econ_envs.ama.AMAParams` (or its ``to_dict``);
+    ``metadata`` are the keywords of :func:`submission_data` (``method`` is required)."""
+    return submission_data(env_id, params_payload(params), **metadata)
 
 
 def save_submission(submission: Mapping[str, Any], path: str | Path) -> Path:

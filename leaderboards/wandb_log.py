@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from baselines.tracking import DEFAULT_WANDB_DIR, init_wandb, run_name
-from leaderboards.evaluator import AMA_METRICS, PER_SEED_FIELDS
+from leaderboards.families.ama import METRICS as AMA_METRICS
+from leaderboards.families.stackelberg import PER_SEED_FIELDS
 from leaderboards.records import StorageError
 from leaderboards.submission import canonical_json
 
