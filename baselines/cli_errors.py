@@ -14,9 +14,8 @@ from typing import Any
 import gymnasium as gym
 
 import econ_envs
-from econ_envs.ama.domains import DOMAINS
-from econ_envs.ama.evaluation import resolve_domain
-from econ_envs.registry import AMA, STACKELBERG
+from econ_envs import AMA, STACKELBERG
+from econ_envs.ama import DOMAINS, resolve_domain
 
 
 class UsageError(Exception):
@@ -38,11 +37,11 @@ def check_env_family(option: str, env_id: Any, family: str, command: str) -> Non
     """``UsageError`` unless ``env_id`` is a registered id of ``family`` (``"stackelberg"`` or
     ``"ama"``); the message lists that family's ids and names the subcommand that takes the
     other family."""
-    allowed = econ_envs.registry.ids(family)
+    allowed = econ_envs.ids(family)
     if env_id in allowed:
         return
     other = {STACKELBERG: ("an AMA", "bilevel"), AMA: ("a Stackelberg POMDP", "train")}[family]
-    if env_id in econ_envs.registry.ids():
+    if env_id in econ_envs.ids():
         hint = f"{env_id} is {other[0]} env: use `econ-baselines {other[1]} {option} {env_id}`"
     else:
         hint = f"got {env_id!r}"
@@ -67,7 +66,7 @@ def check_ama_env(env_id: str, domain_kwargs: dict[str, Any]) -> None:
     are keywords of its domain that build it: a ``UsageError`` naming the option otherwise."""
     check_env_family("--env", env_id, AMA, "bilevel")
     options = {keyword: flag(keyword) for keyword in domain_kwargs}
-    builder = DOMAINS[econ_envs.registry.entry(env_id).kwargs["domain"]]
+    builder = DOMAINS[econ_envs.entry(env_id).kwargs["domain"]]
     allowed = inspect.signature(builder).parameters
     unknown = [options[keyword] for keyword in domain_kwargs if keyword not in allowed]
     if unknown:

@@ -3,8 +3,10 @@
 The published recipe: undiscounted returns (``gamma = 1``), learning rate ``3e-4`` (``3e-6`` for
 MSPM), and a rollout of ``min(1 + response plays / reward plays, 100) x 2048`` steps, so that
 one rollout holds about 2048 paid plays. *Response plays* are the plays of the response phase:
-``response_iterations x sum_i M_i`` for the full-information multiplicative-weights followers
-(one play per follower and message). Every value is overridable on the command line.
+``response_iterations`` x the plays one iteration of the follower dynamics takes
+(:func:`econ_envs.followers.plays_per_iteration`: ``sum_i M_i`` for the full-information
+multiplicative-weights followers, one per follower and message; 1 for ``"q_learning"``). Every
+value is overridable on the command line.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from econ_envs.policy_table import game_of
+from econ_envs import game_of, split_env_kwargs
+from econ_envs.followers import plays_per_iteration
 
 PAID_PLAYS_PER_ROLLOUT = 2048
 MAX_ROLLOUT_FACTOR = 100
@@ -74,11 +77,13 @@ def preset(env_id: str) -> Preset:
 
 
 def response_plays(env_id: str, env_kwargs: dict[str, Any]) -> int:
-    """Plays of the response phase of one episode of ``env_id`` (full-information dynamics)."""
+    """Plays of the response phase of one episode of ``env_id``: its iterations x the plays one
+    iteration of its follower dynamics takes."""
+    _, options, _ = split_env_kwargs(env_id, env_kwargs)
     spec = game_of(env_id, **env_kwargs).spec
-    iterations = env_kwargs.get("response_iterations")
+    iterations = options.response_iterations
     iterations = spec.response_iterations if iterations is None else iterations
-    return int(iterations) * sum(spec.n_messages)
+    return iterations * plays_per_iteration(options.dynamics, spec)
 
 
 def reward_plays(env_id: str, env_kwargs: dict[str, Any]) -> int:

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from econ_envs.provenance import git_commit, package_version
+from econ_envs import git_commit, package_version
 
 
 def run_name(env_id: str, algo: str, seed: int) -> str:

@@ -25,8 +25,8 @@ from typing import Any
 
 import gymnasium
 
-from econ_envs.adapters.common import EpisodeOptions
 from econ_envs.ama.domains import DOMAINS
+from econ_envs.episode_options import EpisodeOptions
 from econ_envs.followers import DYNAMICS
 from econ_envs.games import game_class
 from econ_envs.registry import AMA, ENTRIES, EnvEntry

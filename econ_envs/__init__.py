@@ -12,38 +12,65 @@ evaluator. The PettingZoo view is :mod:`econ_envs.pettingzoo`, the AMA family
 :mod:`econ_envs.ama`, the conformance check :mod:`econ_envs.testing`.
 """
 
-from econ_envs.followers import DYNAMICS, make_dynamics
-from econ_envs.games import GAMES, GameSpec, make_game
+from econ_envs.episode_options import EpisodeOptions, split_env_kwargs
+from econ_envs.families import AMA, STACKELBERG, Family, family
+from econ_envs.followers import DYNAMICS, make_dynamics, plays_per_iteration
+from econ_envs.games import GAMES, GameSpec, game_class, make_game
 from econ_envs.policy_table import (
+    MAX_EXACT_PLAYS,
     TableEvaluation,
+    check_table,
     describe_observations,
     evaluate_table,
     evaluate_table_seeds,
+    exact_plays,
+    game_of,
     observation_vectors,
     score_tables,
 )
+from econ_envs.provenance import git_commit, package_version
+from econ_envs.published import optimal_mspm_table
 from econ_envs.registry import ENTRIES, EnvEntry, entry, ids, register_all
+from econ_envs.snapshot import load_state
+from econ_envs.state_layout import StateLayout
 
 __version__ = "0.1.0"
 
 register_all()
 
 __all__ = [
+    "AMA",
     "DYNAMICS",
     "ENTRIES",
     "GAMES",
+    "MAX_EXACT_PLAYS",
+    "STACKELBERG",
     "EnvEntry",
+    "EpisodeOptions",
+    "Family",
     "GameSpec",
+    "StateLayout",
     "TableEvaluation",
     "__version__",
+    "check_table",
     "describe_observations",
     "entry",
     "evaluate_table",
     "evaluate_table_seeds",
+    "exact_plays",
+    "family",
+    "game_class",
+    "game_of",
+    "git_commit",
     "ids",
+    "load_state",
     "make_dynamics",
     "make_game",
     "observation_vectors",
+    "optimal_mspm_table",
+    "package_version",
+    "plays_per_iteration",
     "register_all",
     "score_tables",
+    "split_env_kwargs",
 ]

@@ -28,8 +28,8 @@ from typing import Any
 
 from pettingzoo.utils import wrappers
 
-from econ_envs.adapters.common import EpisodeOptions, split_env_kwargs
 from econ_envs.adapters.pettingzoo_env import StackelbergAECEnv, StackelbergParallelEnv
+from econ_envs.episode_options import EpisodeOptions, split_env_kwargs
 from econ_envs.registry import STACKELBERG, pettingzoo_name
 from econ_envs.registry import ids as _registry_ids
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.adapters.common import split_env_kwargs
+from econ_envs.episode_options import split_env_kwargs
 from econ_envs.equilibrium import (
     OutcomeTensor,
     all_message_profiles,

@@ -23,6 +23,7 @@ from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
 from econ_envs.random import StreamBatch
 from econ_envs.rows import gather, put_rows, row_selection
+from econ_envs.state_layout import StateLayout
 from econ_envs.validation import (
     MAX_ENTRIES,
     check_int,
@@ -94,12 +95,13 @@ class StackelbergEpisodes:
         self.n = spec.n_followers
         self.plays_per_iteration = self.dynamics.plays_per_iteration
         self.max_types, self.max_messages = max(spec.n_types), max(spec.n_messages)
-        self._layout = _StateLayout(
+        #: where the parts of the privileged state lie (see :class:`StateLayout`)
+        self.state_layout = StateLayout(
             self.n, self.max_types, self.max_messages, self.plays_per_iteration
         )
         check_size(
             "privileged-state entries (episodes x (plays per iteration + 1) x state size)",
-            batch * (self.plays_per_iteration + 1) * self._layout.size,
+            batch * (self.plays_per_iteration + 1) * self.state_layout.size,
             MAX_ENTRIES,
             num_envs=batch,
             **spec.size_keywords,
@@ -120,7 +122,7 @@ class StackelbergEpisodes:
         self.regret = np.zeros(batch)
         self.leader_utility = np.zeros(batch)
         self.follower_utilities = np.zeros((batch, self.n))
-        self.state = np.zeros((batch, self._layout.size), np.float32)
+        self.state = np.zeros((batch, self.state_layout.size), np.float32)
         # 0-d arrays: numpy applies them faster than Python ints
         self._response_plays = np.array(max(1, self.response_iterations * self.plays_per_iteration))
         self._plays_per_iteration = np.array(self.plays_per_iteration)
@@ -137,7 +139,7 @@ class StackelbergEpisodes:
         #: the privileged state of each slot from the progress column to the counterfactual
         #: one-hot (they are contiguous; one write starts a response play), as (batch, plays,
         #: width) and as one row per slot; the counterfactual one-hots never change
-        layout = self._layout
+        layout = self.state_layout
         self._play_columns = slice(layout.progress, layout.counterfactual.stop)
         offset, width = layout.progress, layout.counterfactual.stop - layout.progress
         self._slot_states = np.zeros((batch, plays, width), np.float32)
@@ -155,7 +157,7 @@ class StackelbergEpisodes:
     @property
     def state_size(self) -> int:
         """Length of the privileged state vector."""
-        return self._layout.size
+        return self.state_layout.size
 
     def reset(self, rows: NDArray[np.intp], keys: NDArray[np.uint64] | None = None) -> None:
         """Start new episodes in ``rows``; reseed their random streams if ``keys`` are given."""
@@ -164,7 +166,7 @@ class StackelbergEpisodes:
         self.dynamics.reset(rows)
         self._rewarded -= np.count_nonzero(self.phase[rows] == REWARD)
         self.phase[rows] = RESPONSE
-        self.state[rows, self._layout.phase] = 0.0
+        self.state[rows, self.state_layout.phase] = 0.0
         self.iteration[rows] = 0
         self.slot[rows] = self._first_slot[rows]
         self.reward_play[rows] = 0
@@ -275,8 +277,8 @@ class StackelbergEpisodes:
         self._write_strategies(rows)
         self.phase[rows] = REWARD
         self._rewarded += len(rows)
-        self.state[rows, self._layout.phase] = 1.0
-        self.state[rows, self._layout.counterfactual] = 0.0
+        self.state[rows, self.state_layout.phase] = 1.0
+        self.state[rows, self.state_layout.counterfactual] = 0.0
 
     def _end_reward_plays(self, rows: NDArray[np.intp]) -> NDArray[np.intp]:
         """Count the ended reward plays of ``rows``; return the rows whose episode is over."""
@@ -305,7 +307,7 @@ class StackelbergEpisodes:
         types = self.game.types.sample(self.rng.uniform(rows, 1)[:, 0])
         messages = self.final_strategies[rows[:, None], self._followers, types]
         self.game.start(self.plays, rows, types, messages)
-        at, layout = row_selection(rows, self.batch), self._layout
+        at, layout = row_selection(rows, self.batch), self.state_layout
         self.state[at, layout.progress] = gather(self.reward_play, rows) / self.reward_plays
         self.state[at, layout.types] = self._one_hot(self._type_one_hot, types)
         self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
@@ -318,7 +320,7 @@ class StackelbergEpisodes:
         return table.take(index, axis=0).reshape(len(index), -1)
 
     def _write_strategies(self, rows: NDArray[np.intp]) -> None:
-        self.state[row_selection(rows, self.batch), self._layout.strategies] = (
+        self.state[row_selection(rows, self.batch), self.state_layout.strategies] = (
             self.dynamics.strategies(rows).reshape(len(rows), -1)
         )
 
@@ -339,23 +341,3 @@ def _partition(
 ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """``(rows[mask], rows[~mask])`` (see :func:`_select`)."""
     return _select(rows, mask), _select(rows, ~mask)
-
-
-class _StateLayout:
-    """Where the parts of the privileged state vector lie: the phase flag and the progress (one
-    column each), the one-hot types and messages of the current play, the one-hot
-    counterfactual play under way and every follower's strategy (slices)."""
-
-    def __init__(self, n: int, max_types: int, max_messages: int, plays: int):
-        self.phase, self.progress = 0, 1
-        sizes = {
-            "types": n * max_types,
-            "messages": n * max_messages,
-            "counterfactual": plays,
-            "strategies": n * max_types * max_messages,
-        }
-        start = 2
-        for name, size in sizes.items():
-            setattr(self, name, slice(start, start + size))
-            start += size
-        self.size = start

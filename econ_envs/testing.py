@@ -41,7 +41,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.utils.env_checker import check_env
 
-from econ_envs.adapters.common import EpisodeOptions
+from econ_envs.episode_options import EpisodeOptions
 from econ_envs.registry import STACKELBERG, entry, ids
 
 #: keywords that make an episode short, per family (overridden by the caller's keywords)

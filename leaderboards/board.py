@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from econ_envs.policy_table import MAX_EXACT_PLAYS
+from econ_envs import MAX_EXACT_PLAYS
 
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9.]+")
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from econ_envs.registry import ENTRIES
+from econ_envs import ENTRIES
 from leaderboards.board import Board, preset_name
 from leaderboards.families import board_family
 

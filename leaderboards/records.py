@@ -37,7 +37,7 @@ import gymnasium
 import jsonschema
 
 import econ_envs  # noqa: F401  (registers the ids with gymnasium)
-from econ_envs.provenance import git_commit, package_version
+from econ_envs import git_commit, package_version
 from leaderboards.boards import Board
 from leaderboards.evaluator import EVALUATOR_VERSION, Evaluation
 from leaderboards.submission import (

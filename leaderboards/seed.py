@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from baselines.tracking import DEFAULT_WANDB_DIR
-from econ_envs.families import AMA
-from econ_envs.published import optimal_mspm_table
+from econ_envs import AMA, optimal_mspm_table
 from leaderboards.boards import boards
 from leaderboards.convert import from_bilevel, read_converted
 from leaderboards.families import BOARD_FAMILIES, board_family

@@ -27,8 +27,8 @@ import jsonschema
 import numpy as np
 from numpy.typing import ArrayLike
 
+from econ_envs import entry
 from econ_envs.ama import AMAParams
-from econ_envs.registry import entry
 from leaderboards.boards import Board, find_board
 from leaderboards.families import SubmissionError, board_family
 from leaderboards.families.ama import params_payload

@@ -24,11 +24,11 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from econ_envs.adapters.common import EpisodeOptions
 from econ_envs.adapters.gym_env import StackelbergEnv
 from econ_envs.adapters.vector_env import StackelbergVectorEnv
 from econ_envs.ama.designer_env import DesignerEnv
 from econ_envs.ama.domains import DOMAINS
+from econ_envs.episode_options import EpisodeOptions
 from econ_envs.followers import DYNAMICS
 from econ_envs.games import GAMES, game_class
 from econ_envs.registry import AMA, entry, ids
@@ -196,10 +196,11 @@ def keyword_parameters(env_id: str, adapter: str) -> dict[str, inspect.Parameter
             **_signature(DOMAINS[registered.kwargs["domain"]]),
         }
     game = _signature(game_class(registered.kwargs["game"]).__init__)
+    options = _signature(EpisodeOptions)  # the Stackelberg envs take them as keywords
     if adapter == MAKE:
-        return {**_signature(StackelbergEnv.__init__), **game}
+        return {**_signature(StackelbergEnv.__init__), **options, **game}
     if adapter == MAKE_VEC:
-        return {**_signature(StackelbergVectorEnv.__init__), **game}
+        return {**_signature(StackelbergVectorEnv.__init__), **options, **game}
     view = _signature(StackelbergEnv.__init__)  # the PettingZoo views take game and render_mode
     return {"game": view["game"], "render_mode": view["render_mode"], **game}
 

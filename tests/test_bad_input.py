@@ -47,7 +47,7 @@ def test_correlated_types_are_accepted():
     joint = np.array([[0.5, 0.0, 0.0], [0.0, 0.25, 0.0], [0.0, 0.0, 0.25]])
     env = gym.make("econ_envs/MSPM-v0", joint_type_probs=joint)
     _, info = env.reset(seed=0)
-    types = info["state"][2:8].reshape(2, 3).argmax(axis=1)
+    types = env.unwrapped.state_layout.type_profile(info["state"])
     assert types[0] == types[1]  # perfectly correlated
 
 

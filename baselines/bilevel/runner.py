@@ -20,8 +20,7 @@ import numpy as np
 from baselines.bilevel.methods import METHODS, Logger, MethodConfig
 from baselines.bilevel.problem import BilevelProblem
 from baselines.tracking import git_commit, package_version
-from econ_envs.ama import AMAParams, evaluate
-from econ_envs.ama.evaluation import resolve_domain
+from econ_envs.ama import AMAParams, evaluate, resolve_domain
 
 
 @dataclass(frozen=True)

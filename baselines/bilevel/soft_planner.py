@@ -17,8 +17,7 @@ from itertools import pairwise
 import numpy as np
 import torch
 
-from econ_envs.ama.mdp import TabularMDP
-from econ_envs.ama.planner import path_length
+from econ_envs.ama import TabularMDP, path_length
 
 FORBIDDEN = -1e9  # finite stand-in for -inf (keeps gradients free of NaN)
 

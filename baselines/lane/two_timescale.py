@@ -32,7 +32,7 @@ from numpy.polynomial import Legendre, Polynomial
 from numpy.typing import NDArray
 
 import econ_envs  # noqa: F401  (registers the ids)
-from econ_envs.policy_table import game_of
+from econ_envs import game_of
 
 ENV_ID = "econ_envs/LaneCoordination-v0"
 

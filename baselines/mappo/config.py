@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from baselines import presets
-from econ_envs.policy_table import MAX_EXACT_PLAYS, exact_plays, game_of
+from econ_envs import MAX_EXACT_PLAYS, exact_plays, game_of
 
 ALGOS = ("mappo", "ppo")
 

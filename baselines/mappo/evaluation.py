@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 from tianshou.algorithm.modelfree.reinforce import ProbabilisticActorPolicy
 
 from baselines.mappo.agent import policy_table
-from econ_envs.policy_table import describe_observations, evaluate_table_seeds
+from econ_envs import describe_observations, evaluate_table_seeds
 
 
 @dataclass(frozen=True)

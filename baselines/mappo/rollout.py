@@ -35,11 +35,7 @@ from numpy.typing import NDArray
 import econ_envs  # noqa: F401  (registers the ids)
 from baselines import presets
 from baselines.mappo.commitment import ObservationKeys
-from econ_envs.policy_table import game_of, observation_vectors, score_tables
-from econ_envs.snapshot import load_state
-
-#: index of the phase flag (1 = reward phase) in the privileged state
-PHASE_FLAG = 0
+from econ_envs import StateLayout, game_of, load_state, observation_vectors, score_tables
 
 #: an exact regret above this is a profitable deviation (utilities are sums of a few floats)
 REGRET_TOLERANCE = 1e-9
@@ -293,7 +289,7 @@ class Rollout:
 
     def _check(self, step_count: int) -> CheckedEpisodes | None:
         """Check the episodes that just entered their reward phase (see the module doc)."""
-        rows = np.flatnonzero((self.state[:, PHASE_FLAG] == 1.0) & ~self.checked)
+        rows = np.flatnonzero((self.state[:, StateLayout.phase] == 1.0) & ~self.checked)
         if not rows.size:
             return None
         strategies = self.venv.follower_strategies()[rows]

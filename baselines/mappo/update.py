@@ -19,7 +19,8 @@ from baselines.mappo.agent import StackelbergPPO
 from baselines.mappo.aggregation import aggregate_repeats, visit_groups
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.metrics import explained_variance
-from baselines.mappo.rollout import PHASE_FLAG, RolloutBatch
+from baselines.mappo.rollout import RolloutBatch
+from econ_envs import StateLayout
 
 
 def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) -> dict[str, float]:
@@ -44,7 +45,7 @@ def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) 
     # env-major order, as tianshou's vector buffer lays out a rollout
     keep = np.ones(steps * envs, bool)
     if c.basic_pomdp:  # the ablation trains on reward-phase steps only
-        keep = _env_major(batch.state[..., PHASE_FLAG] == 1.0)
+        keep = _env_major(batch.state[..., StateLayout.phase] == 1.0)
         keep = keep if keep.any() else np.ones_like(keep)
     visits = np.flatnonzero(keep)
     advantages = _env_major(advantages)[visits]

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
 
-from econ_envs.policy_table import game_of
+from econ_envs import game_of
 
 
 @dataclass(frozen=True)

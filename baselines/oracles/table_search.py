@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.policy_table import describe_observations, evaluate_table_seeds, game_of
+from econ_envs import describe_observations, evaluate_table_seeds, game_of
 
 #: default MSPM price grid: 0, 0.1, ..., 1
 PRICE_GRID = tuple(round(0.1 * k, 1) for k in range(11))
@@ -147,9 +147,13 @@ def best_mspm_table(
     One block per message profile: the agent visited first, its price, and the price offered
     to the other agent if the item is still unsold; every price from ``prices``.
     """
-    game = game_of(env_id, **env_kwargs)
-    if game.spec.n_followers != 2 or game.n_items != 1:
-        raise ValueError("best_mspm_table handles two agents and one item")
+    spec = game_of(env_id, **env_kwargs).spec
+    # one item: the action is one visiting score per agent and one price
+    if spec.name != "MSPM" or spec.n_followers != 2 or spec.action_space.shape != (3,):
+        raise ValueError(
+            f"best_mspm_table handles MSPM with two agents and one item, got {spec.name} with "
+            f"{spec.n_followers} followers and action space {spec.action_space}"
+        )
     rows = describe_observations(env_id, **env_kwargs)
     index = {
         (tuple(r["messages"]), tuple(r["visited"])): r["index"] for r in rows if not r["sold"][0]
@@ -167,7 +171,7 @@ def best_mspm_table(
             opening[first], opening[2] = 1.0, p1
             candidates.append((np.array([start, later]), np.stack([opening, second])))
         blocks.append(candidates)
-    base = np.zeros((game.spec.n_observations, 3), np.float32)
+    base = np.zeros((spec.n_observations, 3), np.float32)
     return best_table(
         env_id,
         base,

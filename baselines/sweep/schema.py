@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from baselines.sweep.values import RANDOM_SPACES, check_space, draw, space_of
-from econ_envs.registry import ids
+from econ_envs import ids
 from econ_envs.validation import (
     check_bool,
     check_choice,
@@ -301,7 +301,7 @@ def _build(algorithm: str, setting: Setting, values: Mapping[str, Any]) -> Any:
         return TrainConfig(
             env_id=setting.env_id, env_kwargs=dict(setting.env_kwargs), algo=algorithm, **values
         )
-    from econ_envs.ama.evaluation import resolve_domain
+    from econ_envs.ama import resolve_domain
 
     resolve_domain(setting.env_id, **setting.env_kwargs)
     return bilevel_split(algorithm, values)

@@ -7,10 +7,12 @@ from typing import Any, SupportsFloat
 import gymnasium as gym
 import numpy as np
 
-from econ_envs.adapters.common import EpisodeOptions, build, observation_space
+from econ_envs.adapters.common import build, observation_space
 from econ_envs.adapters.reset_needed import reset_needed
+from econ_envs.episode_options import EpisodeOptions
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
+from econ_envs.state_layout import StateLayout
 from econ_envs.validation import RenderModes, check_render_mode
 
 _ROW = np.zeros(1, np.intp)
@@ -22,13 +24,14 @@ class StackelbergEnv(gym.Env[Any, Any]):
 
     Args:
         game: a key of :data:`econ_envs.games.GAMES` (``"MSPM"``, ``"NormalForm"``, ...).
-        dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state:
-            see :class:`econ_envs.adapters.common.EpisodeOptions`.
         render_mode: ``None`` or ``"ansi"``.
         env_id: the registered id this env is made for (``gym.make`` passes it): a ``game`` or
             ``preset`` other than the id's own is refused (see
             :func:`econ_envs.registry.check_identity`).
-        **game_params: the game's own keywords (e.g. ``n_types=4`` for MSPM).
+        **keywords: the episode options (``dynamics``, ``dynamics_kwargs``,
+            ``response_iterations``, ``reward_plays``, ``privileged_state``: see
+            :class:`econ_envs.EpisodeOptions`) and the game's own keywords (e.g. ``n_types=4``
+            for MSPM).
 
     Bad keywords raise ``ValueError`` (a value out of range) or ``TypeError`` (a value of the
     wrong type, e.g. ``privileged_state=2``) naming the keyword, before anything is built.
@@ -46,25 +49,24 @@ class StackelbergEnv(gym.Env[Any, Any]):
     def __init__(
         self,
         game: str,
-        dynamics: str = "mw",
-        dynamics_kwargs: dict[str, Any] | None = None,
-        response_iterations: int | None = None,
-        reward_plays: int | None = None,
-        privileged_state: bool = False,
         render_mode: str | None = None,
         env_id: str | None = None,
-        **game_params: Any,
+        **keywords: Any,
     ):
         self.render_mode = check_render_mode(render_mode, self.metadata["render_modes"])
-        options = EpisodeOptions(
-            dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
-        )
+        options, game_params = EpisodeOptions.split(keywords)
         self.game, self.episodes = build(game, 1, options, game_params, env_id)
         self.privileged_state = options.privileged_state
         self.observation_space = observation_space(self.episodes, self.privileged_state)
         self.action_space = self.game.spec.action_space
         self._seeded = False
         self._terminated = False
+
+    @property
+    def state_layout(self) -> StateLayout:
+        """Where the parts of the privileged state lie (``info["state"]``, and the ``"state"``
+        observation with ``privileged_state=True``): see :class:`econ_envs.StateLayout`."""
+        return self.episodes.state_layout
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         super().reset(seed=seed)

@@ -15,15 +15,12 @@ import numpy as np
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from econ_envs.adapters.common import (
-    EpisodeOptions,
-    build,
-    check_autoreset_mode,
-    observation_space,
-)
+from econ_envs.adapters.common import build, check_autoreset_mode, observation_space
 from econ_envs.adapters.reset_needed import reset_needed
+from econ_envs.episode_options import EpisodeOptions
 from econ_envs.random import key_from_seed
 from econ_envs.stackelberg import PHASE_NAMES
+from econ_envs.state_layout import StateLayout
 from econ_envs.validation import check_render_mode
 
 _ONLY_SAME_STEP = (
@@ -52,21 +49,14 @@ class StackelbergVectorEnv(VectorEnv):
         self,
         game: str,
         num_envs: int = 1,
-        dynamics: str = "mw",
-        dynamics_kwargs: dict[str, Any] | None = None,
-        response_iterations: int | None = None,
-        reward_plays: int | None = None,
-        privileged_state: bool = False,
         render_mode: str | None = None,
         env_id: str | None = None,
         autoreset_mode: AutoresetMode | str = AutoresetMode.SAME_STEP,
-        **game_params: Any,
+        **keywords: Any,
     ):
         check_render_mode(render_mode, self.metadata["render_modes"])
         check_autoreset_mode(autoreset_mode, (AutoresetMode.SAME_STEP,), _ONLY_SAME_STEP)
-        options = EpisodeOptions(
-            dynamics, dynamics_kwargs, response_iterations, reward_plays, privileged_state
-        )
+        options, game_params = EpisodeOptions.split(keywords)
         self.game, self.episodes = build(game, num_envs, options, game_params, env_id)
         self.num_envs = self.episodes.batch
         self.privileged_state = options.privileged_state
@@ -77,6 +67,12 @@ class StackelbergVectorEnv(VectorEnv):
         self._all = np.arange(num_envs)
         self._everyone = np.ones(num_envs, bool)
         self._everyone.flags.writeable = False
+
+    @property
+    def state_layout(self) -> StateLayout:
+        """Where the parts of the privileged state lie (``info["state"]``, and the ``"state"``
+        observation with ``privileged_state=True``): see :class:`econ_envs.StateLayout`."""
+        return self.episodes.state_layout
 
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None):
         """Start every episode: ``seed`` is ``None``, an int ``s`` (sub-env ``i`` gets ``s + i``)

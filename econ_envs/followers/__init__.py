@@ -21,6 +21,18 @@ DYNAMICS: dict[str, str] = {
 }
 
 
+def dynamics_class(name: str) -> type[FollowerDynamics]:
+    """The class of the dynamics ``name`` (a key of :data:`DYNAMICS`; ``ValueError`` otherwise)."""
+    module, name_in_module = DYNAMICS[check_choice("dynamics", name, DYNAMICS)].split(":")
+    return getattr(importlib.import_module(module), name_in_module)
+
+
+def plays_per_iteration(name: str, spec: GameSpec) -> int:
+    """The plays one response iteration of dynamics ``name`` takes on a game declaring
+    ``spec`` (e.g. ``sum(spec.n_messages)`` for ``"mw"``, 1 for ``"q_learning"``)."""
+    return dynamics_class(name).iteration_plays(spec)
+
+
 def make_dynamics(
     name: str, spec: GameSpec, types: TypeDistribution, batch: int, **params: Any
 ) -> FollowerDynamics:
@@ -30,8 +42,7 @@ def make_dynamics(
         ValueError: for an unknown name, or keywords the dynamics does not take (checked
             against its signature; errors of the dynamics' own checks pass unchanged).
     """
-    module, name_in_module = DYNAMICS[check_choice("dynamics", name, DYNAMICS)].split(":")
-    cls = getattr(importlib.import_module(module), name_in_module)
+    cls = dynamics_class(name)
     try:
         inspect.signature(cls).bind(spec, types, batch, **params)
     except TypeError as error:
@@ -41,4 +52,10 @@ def make_dynamics(
     return cls(spec, types, batch, **params)
 
 
-__all__ = ["DYNAMICS", "FollowerDynamics", "make_dynamics"]
+__all__ = [
+    "DYNAMICS",
+    "FollowerDynamics",
+    "dynamics_class",
+    "make_dynamics",
+    "plays_per_iteration",
+]

@@ -38,8 +38,14 @@ class FollowerDynamics(ABC):
     at most :data:`~econ_envs.validation.MAX_ENTRIES` (``ValueError`` naming them).
     """
 
-    #: number of plays one iteration asks for
+    #: number of plays one iteration asks for (:meth:`iteration_plays` of the game's spec)
     plays_per_iteration: int
+
+    @classmethod
+    @abstractmethod
+    def iteration_plays(cls, spec: GameSpec) -> int:
+        """The plays one response iteration of this dynamics takes on a game declaring ``spec``
+        (known before any episode is built: baselines budget rollouts with it)."""
 
     def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
         check_size(
@@ -52,6 +58,7 @@ class FollowerDynamics(ABC):
         self.spec = spec
         self.types = types
         self.batch = batch
+        self.plays_per_iteration = self.iteration_plays(spec)
         self.n = spec.n_followers
         self.max_types = max(spec.n_types)
         self.max_messages = max(spec.n_messages)

@@ -21,6 +21,8 @@ most :data:`MAX_TENSOR_ENTRIES` entries, and the exhaustive search is at most
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -42,11 +44,15 @@ MAX_TENSOR_ENTRIES = 2_000_000
 class BestResponse(FollowerDynamics):
     """Followers that enumerate every play, then play a pure Bayes–Nash equilibrium."""
 
+    @classmethod
+    def iteration_plays(cls, spec: GameSpec) -> int:
+        """Every message profile once: ``prod_i M_i``."""
+        return math.prod(spec.n_messages)
+
     def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
         super().__init__(spec, types, batch)
         self.type_profiles = np.flatnonzero(types.profile_probs > 0)
         self.message_profiles = all_message_profiles(spec.n_messages)
-        self.plays_per_iteration = len(self.message_profiles)
         n_type_profiles = len(types.profile_probs)
         entries = n_type_profiles * self.plays_per_iteration * self.n
         check_size(

@@ -53,11 +53,15 @@ class FullInformationLearner(FollowerDynamics):
         base: the base message profile of the iteration under way (batch, n).
     """
 
+    @classmethod
+    def iteration_plays(cls, spec: GameSpec) -> int:
+        """Every follower's every message against the others' base messages: ``sum_i M_i``."""
+        return sum(spec.n_messages)
+
     def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int, final: str = "argmax"):
         super().__init__(spec, types, batch)
         self.final = check_choice("final", final, FINAL_RULES)
         self.deviations = UnilateralDeviations(spec.n_messages)
-        self.plays_per_iteration = self.deviations.count
         self.followers = np.arange(self.n)
         shape = (batch, self.n, self.max_types, self.max_messages)
         self.policy = np.zeros(shape)

@@ -33,7 +33,10 @@ class QLearning(FollowerDynamics):
         exploration_decay: ``epsilon = exp(-exploration_decay * step)``; >= 0.
     """
 
-    plays_per_iteration = 1
+    @classmethod
+    def iteration_plays(cls, spec: GameSpec) -> int:
+        """One play per iteration: the followers learn from what they played."""
+        return 1
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ finished plays unchanged.
 
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -89,6 +90,13 @@ class StackelbergGame(ABC):
 
     spec: GameSpec
     types: TypeDistribution
+
+    @classmethod
+    def keyword_defaults(cls) -> dict[str, Any]:
+        """The game's own keywords that have a default, with it (its constructor's declared
+        defaults: what an id's configuration holds where the user gave nothing)."""
+        parameters = inspect.signature(cls).parameters.values()
+        return {p.name: p.default for p in parameters if p.default is not p.empty}
 
     @abstractmethod
     def new_plays(self, batch: int) -> Any:

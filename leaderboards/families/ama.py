@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from econ_envs import ama
+from econ_envs import AMA, EnvEntry, ama, entry
 from econ_envs.ama import AMADomain, AMAParams, make_domain
-from econ_envs.families import AMA
-from econ_envs.registry import EnvEntry, entry
 from leaderboards.board import Board
 from leaderboards.families.base import BoardFamily, Evaluation, SubmissionError, as_list
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from econ_envs.registry import EnvEntry
+from econ_envs import EnvEntry
 from leaderboards.board import Board
 
 if TYPE_CHECKING:

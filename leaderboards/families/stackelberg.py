@@ -13,11 +13,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from econ_envs.adapters.common import EpisodeOptions
-from econ_envs.families import STACKELBERG
-from econ_envs.games import game_class
-from econ_envs.policy_table import check_table, evaluate_table_seeds, exact_plays, game_of
-from econ_envs.registry import EnvEntry, entry
+from econ_envs import (
+    STACKELBERG,
+    EnvEntry,
+    EpisodeOptions,
+    check_table,
+    entry,
+    evaluate_table_seeds,
+    exact_plays,
+    game_class,
+    game_of,
+)
 from leaderboards.board import Board
 from leaderboards.families.base import BoardFamily, Evaluation, SubmissionError, as_list
 
