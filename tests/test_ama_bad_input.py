@@ -4,11 +4,11 @@ names what is wrong, before anything large is allocated."""
 from __future__ import annotations
 
 import re
-import time
 
 import gymnasium
 import numpy as np
 import pytest
+from bounds import allocates_at_most
 
 import econ_envs  # noqa: F401  (registers the ids)
 from econ_envs.adapters.reset_needed import ResetNeeded
@@ -68,14 +68,12 @@ def _raises(error: type[Exception], message: str):
 def test_too_large_domains_are_refused_at_once_naming_keywords_size_and_limit(
     domain, kwargs, message
 ):
-    begin = time.perf_counter()
-    with _raises(ValueError, message):
+    with allocates_at_most(), _raises(ValueError, message):
         make_domain(domain, **kwargs)
-    with _raises(ValueError, message):  # the designer env and the evaluator share the guard
+    with allocates_at_most(), _raises(ValueError, message):  # the env and evaluator share it
         DesignerEnv(domain, **kwargs)
-    with _raises(ValueError, message):
+    with allocates_at_most(), _raises(ValueError, message):
         resolve_domain(f"econ_envs/{domain}-v0", **kwargs)
-    assert time.perf_counter() - begin < 2.0
 
 
 def test_sequential_sales_with_a_billion_items_is_refused_through_gym_make():
@@ -308,27 +306,6 @@ def test_the_planner_shrinks_its_chunks_to_its_budget_without_changing_results(m
         np.testing.assert_allclose(getattr(default, name), getattr(tiny, name), rtol=0, atol=1e-12)
 
 
-# ---- the bilevel optimizer's path (econ-baselines bilevel) ----
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "message"),
-    [
-        ({"n_items": 10**9}, "n_items=1000000000 implies more than 1e+308"),
-        ({"n_validation": 10**9}, "n_validation=1000000000 implies 19,000,000,000"),
-        ({"eval_profiles": 1}, "eval_profiles must be an integer >= 2, got 1"),
-    ],
-)
-def test_the_bilevel_optimizer_refuses_bad_sizes_before_optimizing(kwargs, message):
-    pytest.importorskip("torch")
-    from baselines.bilevel.runner import optimize
-
-    begin = time.perf_counter()
-    with _raises(ValueError, message):
-        optimize("econ_envs/SequentialSales-v0", "grid", progress=False, **kwargs)
-    assert time.perf_counter() - begin < 2.0
-
-
 # ----------------------------------------------------------------------------------------------
 # issue 12, the fuzz's findings
 
@@ -353,10 +330,8 @@ def test_sales_refuses_another_env_id_and_too_many_samples(kwargs, message):
     ],
 )
 def test_one_profiles_planning_is_guarded(domain, kwargs, message):
-    start = time.perf_counter()
-    with pytest.raises(ValueError, match=re.escape(message) + ".*planner entries per type"):
+    with allocates_at_most(), pytest.raises(ValueError, match=re.escape(message) + ".*per type"):
         make_domain(domain, **kwargs)
-    assert time.perf_counter() - start < 1.0
 
 
 def test_boost_bound_is_bounded_by_float32_and_samples():

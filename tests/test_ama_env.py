@@ -7,14 +7,10 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import econ_envs  # noqa: F401  (registers the ids)
 from econ_envs.ama import AMAParams
+from econ_envs.registry import AMA, ids
 
-AMA_IDS = [
-    "econ_envs/SequentialSales-v0",
-    "econ_envs/TaskScheduling-v0",
-    "econ_envs/GridworldAMA-v0",
-]
+AMA_IDS = ids(AMA)
 
 
 # the action is in natural units (boosts, then positive weights), hence not normalized

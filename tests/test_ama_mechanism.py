@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from econ_envs.ama import AMAParams, make_domain, run_mechanism
+from econ_envs.ama.domains import DOMAINS as REGISTERED_DOMAINS
 
 DOMAINS = [
     ("SequentialSales", {"n_agents": 3, "n_items": 2}),
@@ -17,6 +18,10 @@ DOMAINS = [
     ("GridworldAMA", {"n_agents": 2, "size": 3}),
 ]
 BATCH = 64
+
+
+def test_every_registered_domain_is_exercised():
+    assert {name for name, _ in DOMAINS} == set(REGISTERED_DOMAINS)
 
 
 def _true_reward(domain, outcome, true_types, agent):

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 import numpy as np
 import pytest
 import torch
+from bounds import allocates_at_most
 
 from baselines.bilevel.methods import FirstOrderConfig, GridConfig, ZerothOrderConfig
 from baselines.bilevel.problem import BilevelProblem
@@ -30,6 +32,19 @@ def _random_setting(domain, seed):
     weights = rng.uniform(0.5, 1.5, mdp.n_agents)
     boosts = rng.normal(0.0, 0.3, (mdp.n_states, mdp.n_actions))
     return domain.sample_types(rng, 6), weights, boosts
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n_items": 10**9}, "n_items=1000000000 implies more than 1e+308"),
+        ({"n_validation": 10**9}, "n_validation=1000000000 implies 19,000,000,000"),
+        ({"eval_profiles": 1}, "eval_profiles must be an integer >= 2, got 1"),
+    ],
+)
+def test_the_optimizer_refuses_bad_sizes_before_optimizing(kwargs, message):
+    with allocates_at_most(), pytest.raises(ValueError, match=re.escape(message)):
+        optimize("econ_envs/SequentialSales-v0", "grid", progress=False, **kwargs)
 
 
 @pytest.mark.parametrize(("name", "kwargs"), CASES)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gymnasium as gym
 import numpy as np
 import pytest
 
 import econ_envs.adapters.vector_env as vector_env
+from econ_envs import testing
 from econ_envs.random import key_from_seed
 from econ_envs.registry import STACKELBERG, entry, ids
-from econ_envs.testing import check_all, check_env_id, check_vector
+from econ_envs.testing import check_env_id, check_vector
 
 STACKELBERG_CHECKS = ["gymnasium.check_env", "determinism", "vector==single", "pettingzoo"]
 
@@ -18,7 +20,6 @@ def test_every_id_conforms(env_id):
     report = check_env_id(env_id)
     expected = STACKELBERG_CHECKS if entry(env_id).family == STACKELBERG else STACKELBERG_CHECKS[:2]
     assert report.checks == expected
-    assert report.seconds < 5.0
 
 
 @pytest.mark.parametrize(
@@ -38,8 +39,13 @@ def test_variants_conform(env_id, kwargs):
     assert check_env_id(env_id, num_envs=4, **kwargs).checks == STACKELBERG_CHECKS
 
 
-def test_check_all_covers_the_registry():
-    assert [report.env_id for report in check_all(num_envs=2)] == list(ids())
+def test_check_all_checks_every_id_gymnasium_knows_with_the_given_keywords(monkeypatch):
+    """The ids come from gymnasium's own registry, not from the list check_all reads."""
+    calls = []
+    monkeypatch.setattr(testing, "check_env_id", lambda env_id, **kw: calls.append((env_id, kw)))
+    registered = sorted(i for i in gym.registry if i.startswith("econ_envs/"))
+    assert len(testing.check_all(num_envs=2, seed=3)) == len(registered)
+    assert sorted(calls) == [(env_id, {"num_envs": 2, "seed": 3}) for env_id in registered]
 
 
 def test_vector_check_catches_a_seeding_mismatch(monkeypatch):

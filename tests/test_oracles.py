@@ -7,6 +7,7 @@ import pytest
 
 from baselines.oracles import (
     best_message_allocation_table,
+    best_table,
     normal_form_optimum,
     strong_stackelberg,
 )
@@ -63,3 +64,19 @@ def test_best_message_allocation_table(messages, value):
     assert result.value == pytest.approx(value)
     assert result.regret == 0.0
     assert len(set(result.table.tolist())) == messages  # every message gets its own item
+
+
+def test_exact_oracle_finds_the_optimal_persuasion_scheme():
+    """Persuasion-v0: exhaustive search over signal-1 probabilities 0, 0.1, ..., 1 in each state."""
+    grid = np.linspace(0.0, 1.0, 11)
+    blocks = [
+        [(np.array([state]), np.array([[1 - q, q]], np.float32)) for q in grid]
+        for state in range(2)
+    ]
+    result = best_table(
+        "econ_envs/Persuasion-v0", np.zeros((2, 2), np.float32), blocks, dynamics="best_response"
+    )
+    assert result.exhaustive and result.evaluations == 121
+    assert result.value == pytest.approx(2 / 3, abs=1e-6)
+    bad, good = result.table[:, 1]
+    assert bad == pytest.approx(0.5) and good in (0.0, 1.0)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import gymnasium as gym
 
 import econ_envs
-from econ_envs.registry import ENTRIES, markdown_table
+from econ_envs.__main__ import readme_with_table
+from econ_envs.registry import ENTRIES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_import_pulls_in_no_baseline_stack():
@@ -29,17 +34,18 @@ def test_every_entry_is_registered_with_a_json_spec():
         assert json.loads(spec.to_json())["id"] == e.id
 
 
-def test_registry_ids_are_unique_and_in_the_readme_table():
-    ids = econ_envs.ids()
-    assert len(ids) == len(set(ids))
-    table = markdown_table()
-    assert all(f"`{i}`" in table for i in ids)
+def test_the_readme_table_lists_every_id_gymnasium_knows_once_with_its_entry():
+    """The README's rows, parsed from the file, against gymnasium's registry and the entries."""
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| `(econ_envs/[^`]+)` \| (\w+) \| (.+?) \| (.+?) \|$", readme, re.M)
+    listed = [env_id for env_id, *_ in rows]
+    assert len(listed) == len(set(listed))
+    assert sorted(listed) == sorted(i for i in gym.registry if i.startswith("econ_envs/"))
+    by_id = {e.id: (e.family, e.summary, e.source) for e in ENTRIES}
+    assert all(by_id[env_id] == tuple(cells) for env_id, *cells in rows)
+    assert len(econ_envs.ids()) == len(listed)
 
 
 def test_readme_env_table_is_generated_from_the_registry():
-    from pathlib import Path
-
-    from econ_envs.__main__ import readme_with_table
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     assert readme_with_table(readme) == readme, "run: python -m econ_envs --readme README.md"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import gymnasium as gym
 import numpy as np
 import pytest
 
 from econ_envs import pettingzoo as pz
+from econ_envs.adapters.gym_env import StackelbergEnv
 from econ_envs.games import make_game
-from econ_envs.registry import STACKELBERG, ids
+from econ_envs.policy_table import game_of
 
 MESSAGE_ALLOCATION = "econ_envs/MessageAllocation-v0"
 MSPM = "econ_envs/MSPM-v0"
@@ -206,11 +208,19 @@ def test_constructor_rejects_episode_options_and_ama_ids():
         pz.env(MSPM, render_mode="human")
 
 
-def test_every_stackelberg_id_has_both_views_with_leader_and_followers():
-    assert pz.ids() == ids(STACKELBERG)
-    for env_id in pz.ids():
+def test_an_id_has_both_views_exactly_when_its_gymnasium_env_is_a_stackelberg_episode():
+    """The ids come from gymnasium's registry and the env each makes, the follower count from
+    the game: not from the list the views are built from."""
+    for env_id in sorted(i for i in gym.registry if i.startswith("econ_envs/")):
+        if not isinstance(gym.make(env_id).unwrapped, StackelbergEnv):
+            assert env_id not in pz.ids()
+            with pytest.raises(ValueError, match="not a Stackelberg"):
+                pz.env(env_id)
+            continue
+        assert env_id in pz.ids()
         aec, par = pz.env(env_id, render_mode="ansi"), pz.parallel_env(env_id)
-        followers = [f"follower_{i}" for i in range(len(aec.possible_agents) - 1)]
+        n_followers = len(game_of(env_id).spec.n_messages)
+        followers = [f"follower_{i}" for i in range(n_followers)]
         assert aec.possible_agents == par.possible_agents == ["leader", *followers]
         aec.reset(seed=0)
         assert isinstance(aec.render(), str) and str(aec.unwrapped) == env_id

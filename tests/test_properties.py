@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from econ_envs.policy_table import game_of
+from econ_envs.registry import STACKELBERG, ids
 
 SHORT = {"response_iterations": 2, "reward_plays": 3}
 
@@ -20,9 +21,10 @@ mspm_sizes = st.fixed_dictionaries(
         "objective": st.sampled_from(["welfare_loss", "welfare", "revenue"]),
     }
 )
+#: every Stackelberg id with its defaults (MSPM-v0 also over sizes, above), and variants
 other_games = st.sampled_from(
-    [
-        ("econ_envs/Escape-v0", {}),
+    [(env_id, {}) for env_id in ids(STACKELBERG) if env_id != "econ_envs/MSPM-v0"]
+    + [
         ("econ_envs/Maintain-v0", {"mixed": True}),
         ("econ_envs/MatrixDesign-v0", {}),
         ("econ_envs/MatrixDesign-v0", {"discrete_transfers": True, "objective": "distinct"}),

@@ -8,11 +8,9 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import econ_envs
+from econ_envs.followers import DYNAMICS
+from econ_envs.registry import STACKELBERG, ids
 from econ_envs.snapshot import load_state
-
-STACKELBERG = [i for i in econ_envs.ids() if econ_envs.entry(i).family == "stackelberg"]
-DYNAMICS = ["best_response", "q_learning", "logit", "regret_matching"]
 
 
 def _stepped(env_id: str, seed: int, steps: int, **kwargs):
@@ -40,7 +38,8 @@ def _same_future(a, b, steps: int = 400) -> bool:
 
 @pytest.mark.parametrize(
     ("env_id", "dynamics"),
-    [(i, "mw") for i in STACKELBERG] + [("econ_envs/MSPM-v0", d) for d in DYNAMICS],
+    [(i, "mw") for i in ids(STACKELBERG)]
+    + [("econ_envs/MSPM-v0", d) for d in DYNAMICS if d != "mw"],
 )
 def test_restored_env_continues_bit_for_bit(env_id, dynamics):
     kwargs = {} if dynamics == "mw" else {"dynamics": dynamics}

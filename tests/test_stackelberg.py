@@ -82,7 +82,18 @@ def test_info_fields_at_episode_end():
     } <= set(final)
     assert final["optimal_value"] == 1.0
     assert final["follower_strategies"].shape == (1, 3)
-    assert final["equilibrium_regret"] >= 0.0
+    # the leader always allocates item 0: no message changes the follower's utility
+    assert final["equilibrium_regret"] == 0.0
+
+
+def test_equilibrium_regret_of_one_iteration_is_the_gain_of_the_best_message():
+    """Escape, leader on row 2: the follower gets 1 for column 2 and 0 for the others, so after
+    one iteration the regret is 1 - u(the column it played): 0 or 1, and both happen."""
+    env = gym.make("econ_envs/Escape-v0", response_iterations=1, reward_plays=1)
+    regrets = [
+        run_episode(env, lambda obs: 2, seed=s)[2][-1]["equilibrium_regret"] for s in range(8)
+    ]
+    assert set(regrets) == {0.0, 1.0}
 
 
 def test_privileged_state_dict_observation():
@@ -102,9 +113,21 @@ def test_privileged_state_dict_observation():
 
 
 def test_leader_observation_hides_types_and_phase():
-    env = gym.make("econ_envs/MessageAllocation-v0")
+    """Different hidden states, one observation: every type sending a message is observed as
+    that message alone, and the same observations occur in both phases."""
+    game = game_of("econ_envs/MessageAllocation-v0")
+    types, messages = np.repeat(np.arange(3), 3)[:, None], np.tile(np.arange(3), 3)[:, None]
+    plays = game.new_plays(9)
+    game.start(plays, np.arange(9), types, messages)
+    np.testing.assert_array_equal(game.observe(plays), np.eye(3, dtype=np.float32)[messages[:, 0]])
+    env = gym.make("econ_envs/MessageAllocation-v0", privileged_state=True, response_iterations=3)
     obs, _ = env.reset(seed=0)
-    assert obs.shape == (3,)  # the one-hot message only
+    seen: dict[float, set[bytes]] = {0.0: set(), 1.0: set()}  # phase flag -> observations
+    terminated = False
+    while not terminated:
+        seen[float(obs["state"][0])].add(obs["observation"].tobytes())
+        obs, _, terminated, _, _ = env.step(0)
+    assert seen[0.0] & seen[1.0]
 
 
 def test_reset_seed_is_deterministic_and_reset_continues_the_stream():
