@@ -21,7 +21,10 @@ and for the Stackelberg family also:
   truncations, the infos of rows that did not finish, and for rows that finished the final
   observation, the final info and the observation and state after the autoreset;
 - PettingZoo's ``api_test``, ``parallel_api_test``, ``seed_test``, ``parallel_seed_test`` and
-  ``state_test`` on :mod:`econ_envs.pettingzoo`.
+  ``state_test`` on :mod:`econ_envs.pettingzoo`;
+- the observation round trip (:func:`check_observations`): the base game's table of observation
+  vectors has one distinct row per policy-table row, and in plays with random types, messages
+  and actions every observation the leader acts on is the table's row at its index.
 
 By default the checks use short episodes (:data:`SHORT`), so one id takes under a second
 (well under the 5 s budget); keywords given to :func:`check_env_id` override them.
@@ -110,6 +113,7 @@ def check_env_id(
         checks += [
             ("vector==single", lambda: check_vector(env_id, num_envs, seed, episodes, **kwargs)),
             ("pettingzoo", lambda: check_pettingzoo(env_id, **kwargs)),
+            ("observations", lambda: check_observations(env_id, seed, **kwargs)),
         ]
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
         warnings.simplefilter("always")
@@ -200,6 +204,48 @@ def check_pettingzoo(env_id: str, num_cycles: int = 50, **kwargs: Any) -> None:
     seed_test(lambda: pz.env(env_id, **game), num_cycles=num_cycles)
     parallel_seed_test(lambda: pz.parallel_env(env_id, **game), num_cycles=num_cycles)
     state_test(pz.env(env_id, **game), pz.parallel_env(env_id, **game), num_cycles=num_cycles)
+
+
+def check_observations(env_id: str, seed: int = 0, n_plays: int = 256, **kwargs: Any) -> None:
+    """The three encodings of the leader's observation of ``env_id``'s base game agree:
+    ``observation_vectors()`` has one distinct row per policy-table row, and in ``n_plays``
+    plays with random types, messages and actions (seeded ``seed``), at every leader step of a
+    live play ``observation_index`` is in range and the table's row at it is what ``observe``
+    shows."""
+    from econ_envs.policy_table import game_of
+
+    game = game_of(env_id, **kwargs)
+    spec = game.spec
+    table = game.observation_vectors()
+    shape = (spec.n_observations, *spec.observation_space.shape)
+    assert table.shape == shape, f"{env_id}: observation_vectors {table.shape}, expected {shape}"
+    assert len(np.unique(table, axis=0)) == len(table), (
+        f"{env_id}: observation_vectors has repeated rows (two table rows, one observation)"
+    )
+    rng = np.random.default_rng(seed)
+    plays = game.new_plays(n_plays)
+    types = game.types.sample(rng.random(n_plays))
+    messages = rng.integers(0, spec.n_messages, (n_plays, spec.n_followers))
+    game.start(plays, np.arange(n_plays), types, messages)
+    spec.action_space.seed(seed)
+    live = np.ones(n_plays, bool)
+    for step in range(spec.horizon):
+        observed, index = game.observe(plays)[live], game.observation_index(plays)[live]
+        where = f"{env_id} observations, leader step {step}"
+        assert ((index >= 0) & (index < spec.n_observations)).all(), (
+            f"{where}: observation_index {index.min()}..{index.max()} outside "
+            f"[0, {spec.n_observations})"
+        )
+        assert observed.shape[1:] == shape[1:], f"{where}: observe shape {observed.shape[1:]}"
+        wrong = np.flatnonzero((table[index] != observed).any(axis=1))
+        assert not len(wrong), (
+            f"{where}: observe shows {observed[wrong[0]].tolist()} but observation_index "
+            f"{index[wrong[0]]} is the row {table[index[wrong[0]]].tolist()}"
+        )
+        actions = np.stack([spec.action_space.sample() for _ in range(n_plays)])
+        live &= ~game.step(plays, game.check_action(actions))
+        if not live.any():
+            break
 
 
 def _rollout(env: gym.Env[Any, Any], seed: int, episodes: int) -> list[tuple[Any, ...]]:

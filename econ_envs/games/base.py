@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.action_check import BatchActionCheck
+from econ_envs.games.observation import ObservationEncoding
 from econ_envs.games.types import TypeDistribution, radix_weights
 
 
@@ -90,6 +91,9 @@ class StackelbergGame(ABC):
 
     spec: GameSpec
     types: TypeDistribution
+    #: the leader's observation fields, declared once: :meth:`observe`, :meth:`observation_index`
+    #: and :meth:`observation_vectors` all read them through it
+    observation_encoding: ObservationEncoding
 
     @classmethod
     def keyword_defaults(cls) -> dict[str, Any]:
@@ -119,12 +123,19 @@ class StackelbergGame(ABC):
         are finished. Rows already finished are left unchanged."""
 
     @abstractmethod
-    def observe(self, plays: Any) -> NDArray[np.float32]:
-        """The leader's observation of every play, shape (batch, *observation_space.shape)."""
+    def observation_fields(self, plays: Any) -> NDArray[np.integer]:
+        """What the leader sees of every play, as the integer fields of
+        :attr:`observation_encoding`, shape (batch, len(observation_encoding.sizes))."""
 
-    @abstractmethod
+    def observe(self, plays: Any) -> NDArray[np.float32]:
+        """The leader's observation of every play, shape (batch, *observation_space.shape):
+        its fields encoded by :attr:`observation_encoding`."""
+        return self.observation_encoding.vectors(self.observation_fields(plays))
+
     def observation_index(self, plays: Any) -> NDArray[np.intp]:
-        """The policy-table row of every play's current observation, in [0, n_observations)."""
+        """The policy-table row of every play's current observation, in [0, n_observations):
+        its fields read as one mixed-radix number by :attr:`observation_encoding`."""
+        return self.observation_encoding.index(self.observation_fields(plays))
 
     @abstractmethod
     def utilities(
@@ -136,9 +147,10 @@ class StackelbergGame(ABC):
     def describe_observation(self, index: int) -> dict[str, Any]:
         """A readable description of policy-table row ``index`` (for JSON tables and docs)."""
 
-    @abstractmethod
     def observation_vectors(self) -> NDArray[np.float32]:
-        """The observation of every policy-table row, (n_observations, *observation_shape)."""
+        """The observation of every policy-table row, (n_observations, *observation_shape):
+        row ``i`` is what :meth:`observe` shows where :meth:`observation_index` is ``i``."""
+        return self.observation_encoding.table()
 
     def check_action(self, action: Any) -> NDArray[Any]:
         """``action`` as a batch-first array after checking it lies in the action space.

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
+from econ_envs.games.observation import ObservationEncoding
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import check_real_array
 
@@ -53,6 +54,7 @@ class FollowerGame(StackelbergGame):
         self.payoffs = table / (np.abs(table).max() or 1.0)
         self.n_messages = table.shape[:-1]
         self.types = TypeDistribution((1,) * n)
+        self.observation_encoding = ObservationEncoding.constant()  # the leader sees nothing
         low, high = float(self.payoffs.min()), float(self.payoffs.max())
         self.spec = GameSpec(
             name="FollowerGame",
@@ -61,7 +63,7 @@ class FollowerGame(StackelbergGame):
             horizon=1,
             observation_space=gym.spaces.Box(0.0, 1.0, (1,), np.float32),
             action_space=gym.spaces.Discrete(1),
-            n_observations=1,
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=(low, high),
             follower_utility_range=(low, high),
             optimal_value=None,
@@ -81,19 +83,13 @@ class FollowerGame(StackelbergGame):
         plays.finished[:] = True
         return plays.finished.copy()
 
-    def observe(self, plays) -> NDArray[np.float32]:
-        return np.zeros((plays.messages.shape[0], 1), np.float32)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        return np.zeros(plays.messages.shape[0], np.intp)
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        return np.zeros((plays.messages.shape[0], 1), np.intp)  # the constant field
 
     def utilities(self, plays, rows):
         flat = self.payoffs.reshape(-1, len(self.n_messages))
         followers = flat[mixed_radix(plays.messages[rows], self.n_messages)]
         return followers.mean(axis=1), followers
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        return np.zeros((1, 1), np.float32)
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "meaning": "the only observation (the leader only watches)"}

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
+from econ_envs.games.observation import ObservationEncoding
 from econ_envs.games.product_types import ProductTypes
 from econ_envs.validation import (
     FLOAT32_MAX,
@@ -138,6 +139,7 @@ class LaneCoordination(StackelbergGame):
             )
         self.transfer_scale = c
         self.types = ProductTypes([np.full(n_positions, 1.0 / n_positions)] * n)
+        self.observation_encoding = ObservationEncoding.constant()  # the leader sees nothing
         spread = self.beta * (n - 1) * (values["max_start"] + values["max_move"]) ** 2
         effort = self.delta * values["max_move"]
         transfer = c * (self.degree + 1)
@@ -153,7 +155,7 @@ class LaneCoordination(StackelbergGame):
             horizon=1,
             observation_space=gym.spaces.Box(0.0, 1.0, (1,), np.float32),
             action_space=gym.spaces.Box(-1.0, 1.0, (self.degree + 1,), np.float32),
-            n_observations=1,
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=(-n * (spread + effort), 0.0),
             follower_utility_range=(-spread - effort - transfer, transfer),
             optimal_value=None,
@@ -198,14 +200,8 @@ class LaneCoordination(StackelbergGame):
         transfer = powers @ plays.coefficients[rows][..., None]
         return own.sum(axis=1), own + transfer[..., 0]
 
-    def observe(self, plays) -> NDArray[np.float32]:
-        return np.zeros((plays.start.shape[0], 1), np.float32)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        return np.zeros(plays.start.shape[0], np.intp)
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        return np.zeros((1, 1), np.float32)
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        return np.zeros((plays.start.shape[0], 1), np.intp)  # the constant field
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "meaning": "the only observation (transfer committed in advance)"}

@@ -9,7 +9,8 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import NDArray
 
-from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
+from econ_envs.games.base import GameSpec, StackelbergGame
+from econ_envs.games.observation import ObservationEncoding, one_hot_columns
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import check_bool, check_choice
 
@@ -59,6 +60,8 @@ class MatrixDesign(StackelbergGame):
         welfare = BASE_PAYOFFS.sum(axis=2)
         low = (welfare.min() - 2 * MAX_TRANSFER) / WELFARE_SCALE
         self.types = TypeDistribution((1, 1))
+        #: one field, the cell the followers chose, shown one-hot
+        self.observation_encoding = ObservationEncoding((4,), one_hot_columns(0, 4))
         self.spec = GameSpec(
             name="MatrixDesign",
             n_types=(1, 1),
@@ -66,7 +69,7 @@ class MatrixDesign(StackelbergGame):
             horizon=1,
             observation_space=gym.spaces.Box(0.0, 1.0, (4,), np.float32),
             action_space=action_space,
-            n_observations=4,
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=(low, 1.0) if objective == "welfare" else (0.0, 1.0),
             follower_utility_range=(
                 BASE_PAYOFFS.min() / FOLLOWER_SCALE,
@@ -93,14 +96,9 @@ class MatrixDesign(StackelbergGame):
         plays.finished[:] = True
         return plays.finished.copy()
 
-    def _cell(self, plays) -> NDArray[np.intp]:
-        return plays.messages[:, 0] * 2 + plays.messages[:, 1]
-
-    def observe(self, plays) -> NDArray[np.float32]:
-        return one_hot(self._cell(plays), 4)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        return self._cell(plays)
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        # one field, the cell the followers chose (row message * 2 + column message)
+        return (plays.messages[:, 0] * 2 + plays.messages[:, 1])[:, None]
 
     def utilities(self, plays, rows):
         messages, transfers = plays.messages[rows], plays.transfers[rows]
@@ -111,9 +109,6 @@ class MatrixDesign(StackelbergGame):
         else:
             leader = (messages[:, 0] != messages[:, 1]).astype(np.float64)
         return leader, followers
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        return np.eye(4, dtype=np.float32)
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         names = "AB"

@@ -9,7 +9,8 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import NDArray
 
-from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
+from econ_envs.games.base import GameSpec, StackelbergGame
+from econ_envs.games.observation import ObservationEncoding, one_hot_columns
 from econ_envs.games.types import MAX_PROFILES, TypeDistribution
 from econ_envs.validation import MAX_ENTRIES, check_positive_int, check_size
 
@@ -48,6 +49,10 @@ class MessageAllocation(StackelbergGame):
             n_messages=self.n_messages,
         )
         self.types = TypeDistribution((self.n_items,))
+        #: one field, the message, shown one-hot
+        self.observation_encoding = ObservationEncoding(
+            (self.n_messages,), one_hot_columns(0, self.n_messages)
+        )
         self.spec = GameSpec(
             name="MessageAllocation",
             n_types=(self.n_items,),
@@ -55,7 +60,7 @@ class MessageAllocation(StackelbergGame):
             horizon=1,
             observation_space=gym.spaces.Box(0.0, 1.0, (self.n_messages,), np.float32),
             action_space=gym.spaces.Discrete(self.n_items),
-            n_observations=self.n_messages,
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=(0.0, 1.0),
             follower_utility_range=(0.0, 1.0),
             optimal_value=min(self.n_messages, self.n_items) / self.n_items,
@@ -78,18 +83,12 @@ class MessageAllocation(StackelbergGame):
         plays.item = np.where(plays.item < 0, action, plays.item)
         return np.ones(plays.item.shape[0], bool)
 
-    def observe(self, plays) -> NDArray[np.float32]:
-        return one_hot(plays.message, self.n_messages)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        return plays.message.copy()
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        return plays.message[:, None]
 
     def utilities(self, plays, rows):
         hit = (plays.item[rows] == plays.wanted[rows]).astype(np.float64)
         return hit, hit[:, None]
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        return np.eye(self.n_messages, dtype=np.float32)
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "message": index}

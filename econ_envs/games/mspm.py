@@ -4,15 +4,16 @@ agents one at a time and posts a price for every unsold item."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from econ_envs.games.base import GameSpec, StackelbergGame, mixed_radix
+from econ_envs.games.base import GameSpec, StackelbergGame
+from econ_envs.games.observation import ObservationEncoding, flag_column, one_hot_columns
 from econ_envs.games.types import MAX_PROFILES, MAX_TABLE_FOLLOWERS, TypeDistribution
-from econ_envs.rows import gather, row_selection
 from econ_envs.validation import (
     FLOAT32_MAX,
     MAX_ENTRIES,
@@ -27,9 +28,6 @@ from econ_envs.validation import (
 OBJECTIVES = ("welfare_loss", "welfare", "revenue")
 #: the largest ``max_price``: the largest float32, so the action space's bound stays finite
 MAX_PRICE = FLOAT32_MAX
-
-# constants as 0-d arrays: numpy applies them faster than Python floats, which it converts
-_ZERO, _ONE = np.array(0.0), np.array(1.0)
 
 #: the published example of Agrawal et al., values scaled by 1/2.5 (SPEC §1.4)
 PRESETS: dict[str, dict[str, Any]] = {
@@ -71,36 +69,26 @@ def _check_preset(preset: str, fixed: dict[str, Any], **given: Any) -> None:
             )
 
 
+@dataclass
 class MSPMPlays:
-    """Batched play state of MSPM (leading axis: the batch of ``batch`` plays).
+    """Batched play state of MSPM (leading axis: the batch of plays)."""
 
-    Laid out for few numpy calls per step, the cost that dominates at small batch sizes: the
-    leader's observation is kept as state (one-hot messages, then the visited and sold flags as
-    0/1 floats), so observing is one cast, and the running totals follow it in the same array,
-    so one addition records a step and one write clears a play; every float is float64 (numpy
-    buffers and casts operands of mixed dtypes).
-    """
-
-    def __init__(self, batch: int, n: int, m: int, n_messages: int):
-        #: the type profile's first row in the game's per-agent tables (profile * n_agents)
-        self.profile_row: NDArray[np.intp] = np.zeros(batch, np.intp)
-        flags = n * n_messages  # where the visited and sold flags start
-        totals = flags + n + m  # where the totals start
-        #: the observation, then the totals: follower utilities, welfare, revenue
-        self.board: NDArray[np.float64] = np.zeros((batch, totals + n + 2))
-        self.observation = self.board[:, :totals]
-        #: each agent's one-hot message (a view of the observation)
-        self.messages = self.observation[:, :flags].reshape(batch, n, n_messages)
-        self.visited = self.board[:, flags : flags + n]
-        self.sold = self.board[:, flags + n : totals]
-        self.totals = self.board[:, totals:]
-        #: what one step adds to: the visited and sold flags and the totals
-        self.tallies = self.board[:, flags:]
-        self.agents_left: NDArray[np.float64] = np.zeros((batch, 1))  # a column, like ``live``
-        #: 1 per item still for sale (unsold, in a live play)
-        self.for_sale: NDArray[np.float64] = np.zeros((batch, m))
-        #: 1.0 while the play is live, as a column (multiplies the visited agent's one-hot row)
-        self.live: NDArray[np.float64] = np.zeros((batch, 1))
+    #: the type profile of each play (a row of ``types.profiles``)
+    profile: NDArray[np.intp]
+    #: each agent's message, (batch, n_agents)
+    messages: NDArray[np.intp]
+    #: which agents the leader has visited, (batch, n_agents)
+    visited: NDArray[np.bool_]
+    #: which items are sold, (batch, n_items)
+    sold: NDArray[np.bool_]
+    #: each agent's utility so far: the values of the items it bought minus the prices it paid
+    utility: NDArray[np.float64]
+    #: the values of the items sold so far (the welfare)
+    welfare: NDArray[np.float64]
+    #: the prices paid so far (the revenue)
+    revenue: NDArray[np.float64]
+    #: whether the play has ended (every agent visited or every item sold)
+    finished: NDArray[np.bool_]
 
 
 class MSPM(StackelbergGame):
@@ -187,29 +175,13 @@ class MSPM(StackelbergGame):
         self.type_values = self._type_values(n_types, type_values)
         n_type = self.type_values.shape[1]
         self.types = TypeDistribution((n_type,) * self.n_agents, type_probs, joint_type_probs)
-        self._agents = np.arange(self.n_agents)
-        self._agent_one_hot = np.eye(self.n_agents)
-        #: row i is the one-hot of message i (gathering rows is cheaper than comparing)
-        self._message_one_hot = np.eye(self.n_messages)
-        self._fresh_board = np.zeros_like(self.new_plays(1).board[0])  # a cleared play
-        self._ones_per_item = np.ones((self.n_items, 1))
-        self._n_agents_float = np.array(float(self.n_agents))
-        #: per type profile (the rows of ``types.profiles``), one row per agent: its item values
-        #: and what the leader's utility is measured from (the profile's best welfare for the
-        #: welfare loss, else 0); a play keeps only its profile's first row
-        profile_values = self.type_values[self._agents, self.types.profiles]
-        self._agent_values = profile_values.reshape(-1, self.n_items)
-        baseline = profile_values.max(axis=1).sum(axis=1)
-        if self.objective != "welfare_loss":
-            baseline = np.zeros_like(baseline)
-        self._agent_baseline = baseline.repeat(self.n_agents)
-        self._profile_row_weights = self.types.profile_weights * self.n_agents
-        #: the totals column the leader is paid (minus the baseline column)
-        self._leader_column = self.n_agents + (1 if self.objective == "revenue" else 0)
-        self._visit_bits = 2 ** np.arange(self.n_agents)
-        self._sold_bits = 2 ** np.arange(self.n_items)
-        top = float(self.type_values.max())
         n, m = self.n_agents, self.n_items
+        #: every agent's item values in every type profile, (profiles, n_agents, n_items)
+        self.profile_values = self.type_values[np.arange(n), self.types.profiles]
+        #: the best welfare of every type profile: each item to an agent who values it most
+        self.best_welfare = self.profile_values.max(axis=1).sum(axis=1)
+        self.observation_encoding = _observation_encoding(n, m, self.n_messages)
+        top = float(self.type_values.max())
         leader_range = {
             "welfare_loss": (-m * top, 0.0),
             "welfare": (0.0, m * top),
@@ -235,7 +207,7 @@ class MSPM(StackelbergGame):
                 np.array([0.0] * n + [0.0] * m, np.float32),
                 np.array([1.0] * n + [self.max_price] * m, np.float32),
             ),
-            n_observations=self.n_messages**n * 2 ** (n + m),
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=leader_range,
             follower_utility_range=(0.0, m * top),
             optimal_value=optimum,
@@ -282,76 +254,85 @@ class MSPM(StackelbergGame):
         check_size("type-value entries (profiles x agents x items)", entries, MAX_ENTRIES, **sizes)
 
     def new_plays(self, batch: int) -> MSPMPlays:
-        return MSPMPlays(batch, self.n_agents, self.n_items, self.n_messages)
+        n, m = self.n_agents, self.n_items
+        return MSPMPlays(
+            profile=np.zeros(batch, np.intp),
+            messages=np.zeros((batch, n), np.intp),
+            visited=np.zeros((batch, n), bool),
+            sold=np.zeros((batch, m), bool),
+            utility=np.zeros((batch, n)),
+            welfare=np.zeros(batch),
+            revenue=np.zeros(batch),
+            finished=np.zeros(batch, bool),
+        )
 
     def start(self, plays, rows, types, messages) -> None:
-        at = row_selection(rows, len(plays.live))
-        plays.profile_row[at] = types.dot(self._profile_row_weights)
-        plays.board[at] = self._fresh_board
-        plays.messages[at] = self._message_one_hot.take(messages, axis=0)
-        plays.agents_left[at] = self._n_agents_float
-        plays.for_sale[at] = _ONE
-        plays.live[at] = _ONE
+        plays.profile[rows] = types @ self.types.profile_weights
+        plays.messages[rows] = messages
+        plays.visited[rows] = False
+        plays.sold[rows] = False
+        plays.utility[rows] = 0.0
+        plays.welfare[rows] = 0.0
+        plays.revenue[rows] = 0.0
+        plays.finished[rows] = False
 
     def step(self, plays, action) -> NDArray[np.bool_]:
         n = self.n_agents
         action = action.astype(np.float64)
-        visited, live = plays.visited, plays.live
-        # visited agents score below -1, unvisited ones in [0, 1]: the argmax is unvisited
-        agent = (action[:, :n] - visited - visited).argmax(axis=1)
-        values = self._agent_values.take(plays.profile_row + agent, axis=0)
-        visit = self._agent_one_hot.take(agent, axis=0) * live
-        prices = action[:, n:]
-        buys = np.heaviside(values - prices, _ONE) * plays.for_sale  # value >= price, for sale
-        gain = np.add.reduce(buys * values, axis=1, keepdims=True)  # columns, as totals' parts
-        paid = np.add.reduce(buys * prices, axis=1, keepdims=True)
-        plays.tallies += np.concatenate([visit, buys, visit * (gain - paid), gain, paid], axis=1)
-        for_sale = plays.for_sale - buys
-        plays.agents_left = plays.agents_left - live
-        # agents left x items left (counted by a dot product: exact in any summation order)
-        left = plays.agents_left * for_sale.dot(self._ones_per_item)
-        plays.live = live = np.minimum(left, _ONE)
-        plays.for_sale = for_sale * live
-        return (left == _ZERO).reshape(-1)
+        scores, prices = action[:, :n], action[:, n:]
+        live = ~plays.finished
+        # the highest-scoring unvisited agent, ties to the lowest index (scores are >= 0)
+        agent = np.where(plays.visited, -1.0, scores).argmax(axis=1)
+        values = self.profile_values[plays.profile, agent]  # its value of every item
+        # it buys every unsold item whose value is at least its price, and pays the prices
+        buys = live[:, None] & ~plays.sold & (values >= prices)
+        gain = np.where(buys, values, 0.0).sum(axis=1)
+        paid = np.where(buys, prices, 0.0).sum(axis=1)
+        plays.visited[np.arange(len(agent)), agent] |= live
+        plays.sold |= buys
+        plays.utility[np.arange(len(agent)), agent] += gain - paid  # 0 in finished plays
+        plays.welfare += gain
+        plays.revenue += paid
+        # the play ends when every agent has been visited or every item is sold
+        plays.finished = plays.visited.all(axis=1) | plays.sold.all(axis=1)
+        return plays.finished.copy()
 
-    def observe(self, plays) -> NDArray[np.float32]:
-        return plays.observation.astype(np.float32)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        message_index = mixed_radix(plays.messages.argmax(axis=2), self.spec.n_messages)
-        visited_index = plays.visited.astype(np.intp) @ self._visit_bits
-        sold_index = plays.sold.astype(np.intp) @ self._sold_bits
-        return (
-            (message_index << (self.n_agents + self.n_items))
-            + (visited_index << self.n_items)
-            + sold_index
-        )
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        # the flags last-first: the index reads them as binary numbers, agent (item) 0 lowest
+        return np.concatenate([plays.messages, plays.visited[:, ::-1], plays.sold[:, ::-1]], 1)
 
     def utilities(self, plays, rows):
-        n = self.n_agents
-        totals = plays.totals.take(rows, axis=0)
-        baseline = self._agent_baseline.take(gather(plays.profile_row, rows))
-        return totals[:, self._leader_column] - baseline, totals[:, :n]
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        rows = [self.describe_observation(i) for i in range(self.spec.n_observations)]
-        plays = self.new_plays(len(rows))
-        messages = np.array([row["messages"] for row in rows])
-        self.start(plays, np.arange(len(rows)), np.zeros_like(messages), messages)
-        plays.visited[:] = [row["visited"] for row in rows]
-        plays.sold[:] = [row["sold"] for row in rows]
-        return self.observe(plays)
+        if self.objective == "revenue":
+            leader = plays.revenue[rows]
+        elif self.objective == "welfare":
+            leader = plays.welfare[rows]
+        else:
+            leader = plays.welfare[rows] - self.best_welfare[plays.profile[rows]]
+        return leader, plays.utility[rows]
 
     def describe_observation(self, index: int) -> dict[str, Any]:
-        n, m = self.n_agents, self.n_items
-        sold = [bool(index >> j & 1) for j in range(m)]
-        visited = [bool(index >> (m + i) & 1) for i in range(n)]
-        message_index = index >> (n + m)
-        messages = np.unravel_index(message_index, self.spec.n_messages)
+        n = self.n_agents
+        fields = self.observation_encoding.fields_of(np.array([index]))[0]
+        visited = [bool(x) for x in fields[n : 2 * n][::-1]]
+        sold = [bool(x) for x in fields[2 * n :][::-1]]
         return {
             "index": index,
-            "messages": [int(x) for x in messages],
+            "messages": [int(x) for x in fields[:n]],
             "visited": visited,
             "sold": sold,
             "reachable": not (all(visited) or all(sold)),
         }
+
+
+def _observation_encoding(n_agents: int, n_items: int, n_messages: int) -> ObservationEncoding:
+    """MSPM's leader observation: the fields are every agent's message, then the visited flags
+    of agents ``n_agents - 1, ..., 0``, then the sold flags of items ``n_items - 1, ..., 0`` (so
+    the table row reads the messages as a mixed-radix number, then the flags as two binary
+    numbers with agent / item 0 the lowest bit); the vector shows the messages one-hot, then
+    the visited flags of agents ``0, 1, ...``, then the sold flags of items ``0, 1, ...``."""
+    visited_field = [2 * n_agents - 1 - i for i in range(n_agents)]
+    sold_field = [2 * n_agents + n_items - 1 - j for j in range(n_items)]
+    columns = [c for i in range(n_agents) for c in one_hot_columns(i, n_messages)]
+    columns += [c for field in visited_field + sold_field for c in flag_column(field)]
+    sizes = (n_messages,) * n_agents + (2,) * (n_agents + n_items)
+    return ObservationEncoding(sizes, tuple(columns))

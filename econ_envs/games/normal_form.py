@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
+from econ_envs.games.observation import ObservationEncoding
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import check_bool, check_choice, check_real_array
 
@@ -77,6 +78,7 @@ class NormalForm(StackelbergGame):
             gym.spaces.Box(0.0, 1.0, (rows,), np.float32) if mixed else gym.spaces.Discrete(rows)
         )
         self.types = TypeDistribution((1,))
+        self.observation_encoding = ObservationEncoding.constant()  # the leader sees nothing
         self.spec = GameSpec(
             name="NormalForm",
             n_types=(1,),
@@ -84,7 +86,7 @@ class NormalForm(StackelbergGame):
             horizon=1,
             observation_space=gym.spaces.Box(0.0, 1.0, (1,), np.float32),
             action_space=action_space,
-            n_observations=1,
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=(
                 float(self.leader_payoffs.min()),
                 float(self.leader_payoffs.max()),
@@ -132,17 +134,11 @@ class NormalForm(StackelbergGame):
         plays.finished[:] = True
         return plays.finished.copy()
 
-    def observe(self, plays) -> NDArray[np.float32]:
-        return np.zeros((plays.column.shape[0], 1), np.float32)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        return np.zeros(plays.column.shape[0], np.intp)
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        return np.zeros((plays.column.shape[0], 1), np.intp)  # the constant field
 
     def utilities(self, plays, rows):
         return plays.leader_utility[rows], plays.follower_utility[rows]
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        return np.zeros((1, 1), np.float32)
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "meaning": "the only observation (the leader sees a constant)"}

@@ -23,7 +23,8 @@ import gymnasium as gym
 import numpy as np
 from numpy.typing import NDArray
 
-from econ_envs.games.base import GameSpec, StackelbergGame, one_hot
+from econ_envs.games.base import GameSpec, StackelbergGame
+from econ_envs.games.observation import ObservationEncoding, one_hot_columns
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import MAX_ENTRIES, check_finite, check_positive_int, check_size, power
 
@@ -80,6 +81,8 @@ class Persuasion(StackelbergGame):
         # one ulp above float(2/3), which would break the buyer's tie at the optimum
         bad = float(1 - Fraction(self.prior).limit_denominator(10**6))
         self.types = TypeDistribution((1, 2), [[1.0], [bad, self.prior]])
+        #: one field, the state of the world (0 bad, 1 good), shown one-hot
+        self.observation_encoding = ObservationEncoding((2,), one_hot_columns(0, 2))
         self.spec = GameSpec(
             name="Persuasion",
             n_types=(1, 2),
@@ -87,7 +90,7 @@ class Persuasion(StackelbergGame):
             horizon=1,
             observation_space=gym.spaces.Box(0.0, 1.0, (2,), np.float32),
             action_space=gym.spaces.Box(0.0, 1.0, (self.n_signals,), np.float32),
-            n_observations=2,
+            n_observations=self.observation_encoding.n_observations,
             leader_utility_range=(0.0, 1.0),
             follower_utility_range=(-1.0, 1.0),
             optimal_value=min(1.0, 2 * self.prior),
@@ -121,19 +124,13 @@ class Persuasion(StackelbergGame):
         plays.finished[:] = True
         return plays.finished.copy()
 
-    def observe(self, plays) -> NDArray[np.float32]:
-        return one_hot(plays.good, 2)
-
-    def observation_index(self, plays) -> NDArray[np.intp]:
-        return plays.good.copy()
+    def observation_fields(self, plays) -> NDArray[np.intp]:
+        return plays.good[:, None]
 
     def utilities(self, plays, rows):
         sale = plays.sale[rows]
         buyer = sale * np.where(plays.good[rows] == 1, 1.0, -1.0)
         return sale, np.stack([buyer, np.zeros_like(buyer)], axis=1)
-
-    def observation_vectors(self) -> NDArray[np.float32]:
-        return np.eye(2, dtype=np.float32)
 
     def describe_observation(self, index: int) -> dict[str, Any]:
         return {"index": index, "state": ("bad", "good")[index]}
