@@ -19,19 +19,18 @@ from econ_envs.followers.base import FollowerDynamics, UnilateralDeviations
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
 from econ_envs.random import categorical
-from econ_envs.rows import gather, row_selection
 from econ_envs.validation import check_choice
 
 FINAL_RULES = ("argmax", "sample")
-_ONE = np.array(1.0)  # a 0-d array: numpy adds it faster than a Python float
 
 
 class Learners(NamedTuple):
-    """The (follower, type) learners one iteration updates, (k, n) of them.
+    """The (follower, type) learners one iteration updates: in each of its k episodes, every
+    follower's learner for the type it drew, (k, n) of them.
 
     Attributes:
-        index: their rows in any per-learner array (batch, n, max_types, ...) seen as
-            (batch * n * max_types, ...) (see :meth:`FullInformationLearner.by_learner`).
+        index: their rows in any per-learner array (batch, n, max_types, ...) seen as one row
+            per learner (see :meth:`FullInformationLearner.by_learner`).
         types: the type of each.
     """
 
@@ -68,20 +67,17 @@ class FullInformationLearner(FollowerDynamics):
         self.gains = np.zeros(shape)
         self.counts = np.zeros(shape[:3])
         self.base = np.zeros((batch, self.n), np.intp)
-        #: first learner row of every (episode, follower): add a type to get the learner's row
-        self._first_learner = (np.arange(batch)[:, None] * self.n + self.followers) * self.max_types
-        self._learners = np.zeros((batch, self.n), np.intp)  # of the iteration under way
-        #: where each follower's utilities start in the deviation utilities (k, n, M) seen
-        #: flat, for k up to the batch size
-        row_size = self.n * self.max_messages
-        self._first_deviation = (
-            np.arange(batch)[:, None] * row_size + self.followers * self.max_messages
-        )
+
+    def learners(self, rows: NDArray[np.intp], types: NDArray[np.intp]) -> Learners:
+        """Every follower's learner for its type ``types`` (k, n) in the episodes ``rows``."""
+        learner = (rows[:, None], self.followers, types)
+        return Learners(np.ravel_multi_index(learner, self.counts.shape), types)
 
     @staticmethod
     def by_learner(array: NDArray[np.float64]) -> NDArray[np.float64]:
-        """A view of a per-learner array (batch, n, max_types, ...) with one row per learner,
-        indexed by :attr:`Learners.index`."""
+        """A view of a per-learner array (batch, n, max_types, ...) with one row per learner
+        (episode, follower, type), in that order: the rows :attr:`Learners.index` names.
+        (Numpy takes rows by one index many times faster than by three.)"""
         return array.reshape(-1, *array.shape[3:])
 
     @abstractmethod
@@ -109,23 +105,21 @@ class FullInformationLearner(FollowerDynamics):
     def propose(self, rows, rng):
         u = rng.uniform(rows, 1 + self.n)
         types = self.types.sample(u[:, 0])
-        learners = gather(self._first_learner, rows) + types
-        at = row_selection(rows, self.batch)
-        self._learners[at] = learners
-        base = categorical(self.by_learner(self.policy).take(learners, axis=0), u[:, 1:])
-        self.base[at] = base
+        policy = self.by_learner(self.policy).take(self.learners(rows, types).index, axis=0)
+        base = categorical(policy, u[:, 1:])
+        self.base[rows] = base
         return types, self.deviations.plays(base)
 
     def update(self, rows, types, plays, utilities):
+        learners = self.learners(rows, types)
+        # each follower's utility for every message against the others' base messages, and
+        # for the base message it played
         deviation = self.deviations.deviation_utilities(utilities)  # (k, n, max_messages)
-        # each follower's utility for its base message: a flat gather from every row
-        base = gather(self.base, rows) + self._first_deviation[: len(rows)]
-        played = deviation.reshape(-1).take(base)[:, :, None]
-        learners = Learners(gather(self._learners, rows), types)
-        gains = self.by_learner(self.gains)
+        episodes = np.arange(len(rows))[:, None]
+        played = deviation[episodes, self.followers, self.base.take(rows, axis=0)][:, :, None]
+        gains, counts = self.by_learner(self.gains), self.counts.reshape(-1)
         gains[learners.index] = gains.take(learners.index, axis=0) + (deviation - played)
-        counts = self.counts.reshape(-1)
-        counts[learners.index] = counts.take(learners.index) + _ONE
+        counts[learners.index] = counts.take(learners.index) + 1.0
         self.learn(learners, deviation)
 
     def strategies(self, rows):
