@@ -11,8 +11,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from econ_envs.rows import gather, row_selection
-
 # constants as 0-d arrays: numpy applies them faster than scalars, which it converts per call
 _GOLDEN = np.array(0x9E3779B97F4A7C15, np.uint64)
 _MIX1 = np.array(0xBF58476D1CE4E5B9, np.uint64)
@@ -61,9 +59,9 @@ class StreamBatch:
             steps = np.arange(1, count + 1, dtype=np.uint64)
             self._draws[count] = (np.array(count, np.uint64), steps * _GOLDEN)
         advance, offsets = self._draws[count]
-        start = gather(self.counters, rows)
-        origin = gather(self.keys, rows) + start * _GOLDEN
-        self.counters[row_selection(rows, len(self.counters))] = start + advance
+        start = self.counters.take(rows)
+        origin = self.keys.take(rows) + start * _GOLDEN
+        self.counters[rows] = start + advance
         bits = _splitmix64(origin[:, None] + offsets)
         return (bits >> _SHIFTS[3]).astype(np.float64) * _TO_UNIT
 

@@ -22,7 +22,6 @@ from numpy.typing import NDArray
 from econ_envs.followers import make_dynamics
 from econ_envs.games import StackelbergGame
 from econ_envs.random import StreamBatch
-from econ_envs.rows import gather, put_rows, row_selection
 from econ_envs.state_layout import StateLayout
 from econ_envs.validation import (
     MAX_ENTRIES,
@@ -33,8 +32,6 @@ from econ_envs.validation import (
 )
 
 RESPONSE, REWARD = 0, 1
-_ONE = np.array(1, np.intp)  # a 0-d array: numpy adds it faster than a Python int
-_NO_ROWS = np.zeros(0, np.intp)
 PHASE_NAMES = np.array(["response", "reward"])
 
 
@@ -52,6 +49,18 @@ class StepResult:
 
 class StackelbergEpisodes:
     """``batch`` Stackelberg episodes of one game with one kind of follower dynamics.
+
+    Every episode keeps its own counters: its :attr:`phase`, the response :attr:`iteration`
+    and the :attr:`response_play` under way within it, and the :attr:`reward_play` s done.
+    When a play ends:
+
+    - in the response phase, the followers' utilities are stored as those of the iteration's
+      play ``response_play``; once every play of the iteration is done the dynamics learn from
+      them, and the episode proposes its next iteration or, after ``response_iterations``
+      iterations, enters the reward phase (final strategies, empirical regret);
+    - in the reward phase, the leader is paid its utility / ``reward_plays``, and the episode
+      terminates after ``reward_plays`` plays;
+    - an episode that goes on starts its next play at once.
 
     Args:
         game: the base game.
@@ -110,11 +119,11 @@ class StackelbergEpisodes:
         self.rng = StreamBatch(batch)
         self.plays = game.new_plays(batch)
         self.phase = np.zeros(batch, np.int8)
-        self._rewarded = 0  # episodes in the reward phase (see _split_by_phase)
-        self.iteration = np.zeros(batch, np.intp)
-        #: the response play under way, as a slot (row * plays_per_iteration + play)
-        self.slot = np.zeros(batch, np.intp)
+        self.iteration = np.zeros(batch, np.intp)  # response iterations done
+        self.response_play = np.zeros(batch, np.intp)  # plays of the iteration done
         self.reward_play = np.zeros(batch, np.intp)  # reward plays done
+        #: the iteration under way: its type profile, the message profile of each of its
+        #: plays and the followers' utilities in those already played
         self.iteration_types = np.zeros((batch, self.n), np.intp)
         self.iteration_plays = np.zeros((batch, self.plays_per_iteration, self.n), np.intp)
         self.iteration_utilities = np.zeros((batch, self.plays_per_iteration, self.n))
@@ -123,36 +132,16 @@ class StackelbergEpisodes:
         self.leader_utility = np.zeros(batch)
         self.follower_utilities = np.zeros((batch, self.n))
         self.state = np.zeros((batch, self.state_layout.size), np.float32)
-        # 0-d arrays: numpy applies them faster than Python ints
-        self._response_plays = np.array(max(1, self.response_iterations * self.plays_per_iteration))
-        self._plays_per_iteration = np.array(self.plays_per_iteration)
         self._followers = np.arange(self.n)
-        # identities whose rows are one-hot vectors (gathering rows is cheaper than comparing)
-        self._type_one_hot = np.eye(self.max_types, dtype=np.float32)
-        self._message_one_hot = np.eye(self.max_messages, dtype=np.float32)
-        # the iteration's plays, one per *slot* (episode row * plays_per_iteration + play)
-        plays = self.plays_per_iteration
-        self._first_slot = np.arange(batch) * plays
-        self._end_slot = self._first_slot + plays
-        self._messages_by_slot = self.iteration_plays.reshape(-1, self.n)
-        self._utilities_by_slot = self.iteration_utilities.reshape(-1, self.n)
-        #: the privileged state of each slot from the progress column to the counterfactual
-        #: one-hot (they are contiguous; one write starts a response play), as (batch, plays,
-        #: width) and as one row per slot; the counterfactual one-hots never change
-        layout = self.state_layout
-        self._play_columns = slice(layout.progress, layout.counterfactual.stop)
-        offset, width = layout.progress, layout.counterfactual.stop - layout.progress
-        self._slot_states = np.zeros((batch, plays, width), np.float32)
-        self._slot_states[:, :, _shift(layout.counterfactual, offset)] = np.eye(plays)
-        self._state_by_slot = self._slot_states.reshape(batch * plays, -1)
-        self._slot_types = _shift(layout.types, offset)
-        self._slot_messages = _shift(layout.messages, offset)
-        self._play_numbers = np.arange(plays)
+        # identity tables: row i is the one-hot vector of i (see _one_hot)
+        self._type_identity = np.eye(self.max_types, dtype=np.float32)
+        self._message_identity = np.eye(self.max_messages, dtype=np.float32)
+        self._play_identity = np.eye(self.plays_per_iteration, dtype=np.float32)
 
     @property
     def play(self) -> NDArray[np.intp]:
         """Index of every episode's play under way within its iteration or its reward phase."""
-        return np.where(self.phase == REWARD, self.reward_play, self.slot - self._first_slot)
+        return np.where(self.phase == REWARD, self.reward_play, self.response_play)
 
     @property
     def state_size(self) -> int:
@@ -164,11 +153,10 @@ class StackelbergEpisodes:
         if keys is not None:
             self.rng.seed(rows, keys)
         self.dynamics.reset(rows)
-        self._rewarded -= np.count_nonzero(self.phase[rows] == REWARD)
         self.phase[rows] = RESPONSE
         self.state[rows, self.state_layout.phase] = 0.0
         self.iteration[rows] = 0
-        self.slot[rows] = self._first_slot[rows]
+        self.response_play[rows] = 0
         self.reward_play[rows] = 0
         self._write_strategies(rows)
         if self.response_iterations == 0:
@@ -203,141 +191,120 @@ class StackelbergEpisodes:
         """Record the utilities of the plays that ended in ``rows``, pay those of the reward
         phase into ``reward``, mark finished episodes in ``terminated``, start the next plays."""
         leader, followers = self.game.utilities(self.plays, rows)
-        at = row_selection(rows, self.batch)
-        self.leader_utility[at] = leader
-        self.follower_utilities[at] = followers
-        paid, unpaid = self._split_by_phase(rows)
-        if unpaid.size:
-            ended = followers if unpaid is rows else self.follower_utilities.take(unpaid, axis=0)
-            self._end_response_plays(unpaid, ended)
-        if paid.size:
-            reward[paid] = self.leader_utility.take(paid) / self.reward_plays
-            done = self._end_reward_plays(paid)
-            if done.size:
-                terminated[done] = True
-                rows = rows[~terminated.take(rows)]
-        self._start_plays(rows)
-
-    def _split_by_phase(self, rows: NDArray[np.intp]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """``rows`` in the reward phase and ``rows`` in the response phase; no array work when
-        every episode is in the same phase (at batch 1 always)."""
-        if self._rewarded == 0:
-            return _NO_ROWS, rows
-        if self._rewarded == self.batch:
-            return rows, _NO_ROWS
-        return _partition(rows, self.phase.take(rows) == REWARD)
+        self.leader_utility[rows] = leader
+        self.follower_utilities[rows] = followers
+        paid = self.phase.take(rows) == REWARD
+        if not paid.all():
+            self._end_response_plays(rows[~paid], followers[~paid])
+        if paid.any():
+            paid_rows = rows[paid]
+            reward[paid_rows] = leader[paid] / self.reward_plays
+            self.reward_play[paid_rows] += 1
+            terminated[paid_rows] = self.reward_play.take(paid_rows) == self.reward_plays
+        self._start_plays(rows[~terminated.take(rows)])
 
     def _propose(self, rows: NDArray[np.intp]) -> None:
-        """Ask the dynamics for the next iteration of ``rows`` and lay out the privileged state
-        of each of its plays (progress, types, messages; the counterfactual is fixed)."""
-        types, plays = self.dynamics.propose(rows, self.rng)
-        at = row_selection(rows, self.batch)
-        self.iteration_types[at] = types
-        self.iteration_plays[at] = plays
-        count, blocks = self.plays_per_iteration, self._slot_states
-        played = gather(self.iteration, rows)[:, None] * self._plays_per_iteration
-        played = played + self._play_numbers
-        blocks[at, :, 0] = played / self._response_plays  # the progress column
-        blocks[at, :, self._slot_types] = self._one_hot(self._type_one_hot, types)[:, None]
-        blocks[at, :, self._slot_messages] = self._message_one_hot.take(plays, axis=0).reshape(
-            len(rows), count, -1
+        """Ask the dynamics for the next iteration of ``rows``: its type profile and plays."""
+        self.iteration_types[rows], self.iteration_plays[rows] = self.dynamics.propose(
+            rows, self.rng
         )
 
     def _end_response_plays(self, rows: NDArray[np.intp], utilities: NDArray[np.float64]) -> None:
         """Store the follower ``utilities`` (k, n) of the response plays that ended in ``rows``;
-        update the dynamics of the rows whose iteration is complete and start the next one."""
-        slot = gather(self.slot, rows)
-        put_rows(self._utilities_by_slot, slot, utilities)
-        slot = slot + _ONE
-        self.slot[row_selection(rows, self.batch)] = slot
-        complete = _select(rows, slot == gather(self._end_slot, rows))
-        if not complete.size:
-            return
+        end the iteration of the rows that have played all of its plays."""
+        play = self.response_play.take(rows)
+        self.iteration_utilities[rows, play] = utilities
+        self.response_play[rows] = play + 1
+        complete = play + 1 == self.plays_per_iteration
+        if complete.any():
+            self._end_iteration(rows[complete])
+
+    def _end_iteration(self, rows: NDArray[np.intp]) -> None:
+        """The dynamics of ``rows`` learn from their iteration; propose the next one, or enter
+        the reward phase after ``response_iterations``."""
         self.dynamics.update(
-            complete,
-            gather(self.iteration_types, complete),
-            gather(self.iteration_plays, complete),
-            gather(self.iteration_utilities, complete),
+            rows,
+            self.iteration_types.take(rows, axis=0),
+            self.iteration_plays.take(rows, axis=0),
+            self.iteration_utilities.take(rows, axis=0),
         )
-        at = row_selection(complete, self.batch)
-        self.iteration[at] = gather(self.iteration, complete) + 1
-        self.slot[at] = gather(self._first_slot, complete)
-        self._write_strategies(complete)
-        over, going_on = _partition(
-            complete, gather(self.iteration, complete) == self.response_iterations
-        )
-        if over.size:
-            self._enter_reward_phase(over)
-        if going_on.size:
-            self._propose(going_on)
+        self.iteration[rows] += 1
+        self.response_play[rows] = 0
+        self._write_strategies(rows)
+        over = self.iteration.take(rows) == self.response_iterations
+        if over.any():
+            self._enter_reward_phase(rows[over])
+        if not over.all():
+            self._propose(rows[~over])
 
     def _enter_reward_phase(self, rows: NDArray[np.intp]) -> None:
         self.regret[rows] = self.dynamics.empirical_regret(rows)
         self.final_strategies[rows] = self.dynamics.finalize(rows, self.rng)
         self._write_strategies(rows)
         self.phase[rows] = REWARD
-        self._rewarded += len(rows)
         self.state[rows, self.state_layout.phase] = 1.0
         self.state[rows, self.state_layout.counterfactual] = 0.0
 
-    def _end_reward_plays(self, rows: NDArray[np.intp]) -> NDArray[np.intp]:
-        """Count the ended reward plays of ``rows``; return the rows whose episode is over."""
-        play = gather(self.reward_play, rows) + 1
-        self.reward_play[row_selection(rows, self.batch)] = play
-        return _select(rows, play == self.reward_plays)
-
     def _start_plays(self, rows: NDArray[np.intp]) -> None:
-        paid, unpaid = self._split_by_phase(rows)
-        if unpaid.size:
-            self._start_response_plays(unpaid)
-        if paid.size:
-            self._start_reward_plays(paid)
+        paid = self.phase.take(rows) == REWARD
+        if not paid.all():
+            self._start_response_plays(rows[~paid])
+        if paid.any():
+            self._start_reward_plays(rows[paid])
 
     def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
-        """Start the next play of the current iteration, with the privileged state that
-        :meth:`_propose` laid out for its slot."""
-        slot = gather(self.slot, rows)
-        messages = self._messages_by_slot.take(slot, axis=0)
-        self.game.start(self.plays, rows, gather(self.iteration_types, rows), messages)
-        at = row_selection(rows, self.batch)
-        self.state[at, self._play_columns] = self._state_by_slot.take(slot, axis=0)
+        """Start play ``response_play`` of the iteration under way: its types and messages;
+        the privileged state shows the progress (plays done / all response plays) and which
+        play of the iteration it is."""
+        play = self.response_play.take(rows)
+        types, messages = self.iteration_types.take(rows, axis=0), self.iteration_plays[rows, play]
+        self.game.start(self.plays, rows, types, messages)
+        played = self.iteration.take(rows) * self.plays_per_iteration + play
+        all_plays = max(1, self.response_iterations * self.plays_per_iteration)
+        counterfactual = self._play_identity.take(play, axis=0)
+        self._write_play(rows, played / all_plays, types, messages, counterfactual)
 
     def _start_reward_plays(self, rows: NDArray[np.intp]) -> None:
         """Start a reward play: fresh types, the followers' final messages for them."""
         types = self.game.types.sample(self.rng.uniform(rows, 1)[:, 0])
         messages = self.final_strategies[rows[:, None], self._followers, types]
         self.game.start(self.plays, rows, types, messages)
-        at, layout = row_selection(rows, self.batch), self.state_layout
-        self.state[at, layout.progress] = gather(self.reward_play, rows) / self.reward_plays
-        self.state[at, layout.types] = self._one_hot(self._type_one_hot, types)
-        self.state[at, layout.messages] = self._one_hot(self._message_one_hot, messages)
+        progress = self.reward_play.take(rows) / self.reward_plays
+        no_counterfactual = np.zeros((len(rows), self.plays_per_iteration), np.float32)
+        self._write_play(rows, progress, types, messages, no_counterfactual)
 
     # -- privileged state ------------------------------------------------------------------
 
-    @staticmethod
-    def _one_hot(table: NDArray[np.float32], index: NDArray[np.intp]) -> NDArray[np.float32]:
-        """Rows of the identity ``table`` for ``index`` (k, n): one-hot vectors, as (k, -1)."""
-        return table.take(index, axis=0).reshape(len(index), -1)
+    def _write_play(
+        self,
+        rows: NDArray[np.intp],
+        progress: NDArray[np.float64],
+        types: NDArray[np.intp],
+        messages: NDArray[np.intp],
+        counterfactual: NDArray[np.float32],
+    ) -> None:
+        """The privileged state of the plays starting in ``rows``: the progress, the one-hot
+        type and message profiles and the counterfactual, side by side in the layout (one
+        write: numpy writes rows of an index array much slower than it builds them)."""
+        layout = self.state_layout
+        play = np.concatenate(
+            (
+                progress[:, None],
+                _one_hot(self._type_identity, types),
+                _one_hot(self._message_identity, messages),
+                counterfactual,
+            ),
+            axis=1,
+        )
+        self.state[rows, layout.progress : layout.counterfactual.stop] = play
 
     def _write_strategies(self, rows: NDArray[np.intp]) -> None:
-        self.state[row_selection(rows, self.batch), self.state_layout.strategies] = (
-            self.dynamics.strategies(rows).reshape(len(rows), -1)
+        self.state[rows, self.state_layout.strategies] = self.dynamics.strategies(rows).reshape(
+            len(rows), -1
         )
 
 
-def _shift(columns: slice, offset: int) -> slice:
-    """``columns`` of the state vector as columns of a block of it that starts at ``offset``."""
-    return slice(columns.start - offset, columns.stop - offset)
-
-
-def _select(rows: NDArray[np.intp], mask: NDArray[np.bool_]) -> NDArray[np.intp]:
-    """``rows[mask]``, without a copy when ``mask`` is all true (the usual case)."""
-    chosen = mask.nonzero()[0]
-    return rows if len(chosen) == len(rows) else rows.take(chosen)
-
-
-def _partition(
-    rows: NDArray[np.intp], mask: NDArray[np.bool_]
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """``(rows[mask], rows[~mask])`` (see :func:`_select`)."""
-    return _select(rows, mask), _select(rows, ~mask)
+def _one_hot(identity: NDArray[np.float32], index: NDArray[np.intp]) -> NDArray[np.float32]:
+    """The one-hot vectors of ``index`` (k, n), laid side by side (k, n * size): the rows of the
+    ``identity`` (size, size) they pick."""
+    return identity.take(index, axis=0).reshape(len(index), -1)
