@@ -1,8 +1,9 @@
 """Fuzz counts of issue 12: a fixed sample of bad constructor calls and bad steps over every id
 and adapter, each judged clean or bad, counted by verdict, category and adapter.
 
-The cases and the judge are those of the test suite (``tests/fuzz_cases.py``,
-``tests/fuzz_judge.py``; ``tests/test_fuzz.py`` draws from the same catalog with hypothesis).
+The cases and the judge are those of the test suite (``tests/envs/fuzz_cases.py``,
+``tests/envs/fuzz_judge.py``; ``tests/envs/test_fuzz.py`` draws from the same catalog with
+hypothesis).
 Each case runs in a worker process within the judge's in-process bound (5 s, 512 MiB of new
 address space); a case that does not answer within :data:`HARD_TIMEOUT` seconds (a hang the alarm
 cannot interrupt) is counted as a timeout and its worker replaced. **Clean**: a valid env (it
@@ -51,7 +52,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests package
 
 #: seconds a worker may take for one case before it is killed (the judge's own alarm is 5 s)
 HARD_TIMEOUT = 30.0
@@ -61,7 +62,7 @@ SHOWN = 2
 
 def catalog() -> tuple[list, list]:
     """Every constructor case and every step case, in a fixed order."""
-    from fuzz_cases import all_pairs, constructor_cases, step_cases
+    from tests.envs.fuzz_cases import all_pairs, constructor_cases, step_cases
 
     constructors, steps = [], []
     for env_id, adapter in all_pairs():
@@ -72,9 +73,8 @@ def catalog() -> tuple[list, list]:
 
 def work() -> None:
     """Worker loop: read ``<kind> <index>`` lines, answer one JSON outcome per line."""
-    from fuzz_judge import judge
-
     import econ_envs  # noqa: F401  (registers the ids)
+    from tests.envs.fuzz_judge import judge
 
     constructors, steps = catalog()
     for line in sys.stdin:
@@ -165,7 +165,7 @@ def _reason(detail: str) -> str:
 
 def report(title: str, cases: list, results: list[dict[str, str]]) -> None:
     """Print the counts of one kind of case: totals, by verdict, category, adapter; examples."""
-    from fuzz_judge import CLEAN
+    from tests.envs.fuzz_judge import CLEAN
 
     clean = [r["verdict"] in CLEAN for r in results]
     print(f"\n== {title}: tried {len(cases)}, clean {sum(clean)}, bad {len(cases) - sum(clean)}")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests import ROOT
+
 PREFIX = "econ-baselines: error: "
 SALES, MSPM = "econ_envs/SequentialSales-v0", "econ_envs/MSPM-v0"
 

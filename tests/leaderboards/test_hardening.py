@@ -23,9 +23,9 @@ from leaderboards.cli import main
 from leaderboards.records import RecordWarning, StorageError, read_record
 from leaderboards.render import render
 from leaderboards.wandb_log import run_folders, run_state
+from tests import ROOT
 
 MSG = "econ_envs/MessageAllocation-v0"
-ROOT = Path(__file__).resolve().parents[1]
 BOARD = ("MessageAllocation-v0", "default")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 import pytest
-from conftest import run_episode, table_policy
 
 from econ_envs.policy_table import evaluate_table, game_of, outcome_tensor
 from econ_envs.published import optimal_mspm_table
+from tests.envs.episodes import run_episode, table_policy
 
 MSPM3 = {"n_types": 3}
 

@@ -8,7 +8,6 @@ import re
 import gymnasium
 import numpy as np
 import pytest
-from bounds import allocates_at_most
 
 import econ_envs  # noqa: F401  (registers the ids)
 from econ_envs.adapters.reset_needed import ResetNeeded
@@ -18,6 +17,7 @@ from econ_envs.ama.designer_env import DesignerEnv
 from econ_envs.ama.evaluation import resolve_domain, score_profiles
 from econ_envs.ama.mdp import stage_bounds_of_tree, tree_size
 from econ_envs.validation import MAX_ENTRIES
+from tests.bounds import allocates_at_most
 
 LIMIT = f"the limit is {MAX_ENTRIES:,}"
 FEATURES = "reward-feature entries (agents x states x actions x type size)"

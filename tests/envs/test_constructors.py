@@ -11,12 +11,12 @@ import re
 import gymnasium as gym
 import numpy as np
 import pytest
-from bounds import allocates_at_most
 
 import econ_envs
 from econ_envs import pettingzoo as pz
 from econ_envs.policy_table import evaluate_table
 from econ_envs.validation import KeywordTypeError, check_choice, check_size
+from tests.bounds import allocates_at_most
 
 MSPM, AGRAWAL, LANE = (
     "econ_envs/MSPM-v0",

@@ -6,15 +6,13 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import gymnasium as gym
 
 import econ_envs
 from econ_envs.__main__ import readme_with_table
 from econ_envs.registry import ENTRIES
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests import ROOT
 
 
 def test_import_pulls_in_no_baseline_stack():

@@ -24,6 +24,7 @@ from leaderboards import (
     write_record,
 )
 from leaderboards.records import read_record
+from tests import ROOT
 
 MSG = "econ_envs/MessageAllocation-v0"
 RECORD_FIELDS = {
@@ -105,7 +106,7 @@ def test_concurrent_threads_leave_valid_records(tmp_path: Path) -> None:
 def test_concurrent_processes_leave_two_valid_records(tmp_path: Path) -> None:
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps(optimal()))
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")]),

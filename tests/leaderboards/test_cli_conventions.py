@@ -13,15 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from wandb_files import offline_history
 
 from baselines.cli import DESCRIPTION, SUBCOMMANDS
 from baselines.cli import main as baselines_main
 from leaderboards.cli import _parser as leaderboard_parser
 from leaderboards.cli import main as leaderboard_main
 from leaderboards.submission import table_submission
+from tests import ROOT
+from tests.wandb_files import offline_history
 
-ROOT = Path(__file__).parents[1]
 MSG = "econ_envs/MessageAllocation-v0"
 SALES = "econ_envs/SequentialSales-v0"
 #: reST / Sphinx markup, which a terminal shows verbatim: ``literal``, :role:`target`

@@ -9,7 +9,6 @@ import itertools
 import gymnasium as gym
 import numpy as np
 import pytest
-from conftest import run_episode, table_policy
 
 from econ_envs.equilibrium import (
     MAX_SEARCH_PROFILES,
@@ -23,6 +22,7 @@ from econ_envs.equilibrium import (
 )
 from econ_envs.games.types import TypeDistribution
 from econ_envs.policy_table import evaluate_table
+from tests.envs.episodes import run_episode, table_policy
 
 MSPM, MATRIX = "econ_envs/MSPM-v0", "econ_envs/MatrixDesign-v0"
 MSPM_6X3 = {"n_types": 6, "n_messages": 3, "dynamics": "best_response"}

@@ -1,4 +1,5 @@
-"""Run one fuzz case of :mod:`fuzz_cases` within a time and memory bound and judge it (issue 12).
+"""Run one fuzz case of :mod:`tests.envs.fuzz_cases` within a time and memory bound and judge it
+(issue 12).
 
 A constructor case is **clean** when it builds an env that resets and steps with sampled valid
 actions (finite observations, rewards and privileged state, finite ``Box`` bounds), or raises a
@@ -27,7 +28,10 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from fuzz_cases import (
+
+from econ_envs import pettingzoo as pz
+from econ_envs.registry import AMA, entry
+from tests.envs.fuzz_cases import (
     AFTER_END,
     BATCH_MUTATIONS,
     BEFORE_RESET,
@@ -44,9 +48,6 @@ from fuzz_cases import (
     ConstructorCase,
     StepCase,
 )
-
-from econ_envs import pettingzoo as pz
-from econ_envs.registry import AMA, entry
 
 #: the most a case may take: seconds of wall clock and MiB of new address space
 LIMIT_SECONDS = 5.0

@@ -15,10 +15,11 @@ import pytest
 from leaderboards import find_board, submit, table_submission
 from leaderboards.cli import main
 from leaderboards.render import PNG_DPI, render, standings
+from tests import ROOT
 
 MSG = "econ_envs/MessageAllocation-v0"
 MSPM = "econ_envs/MSPM-v0"
-COMMITTED = Path(__file__).parent.parent / "leaderboards" / "results"
+COMMITTED = ROOT / "leaderboards" / "results"
 
 
 def record(score: float, regret: float = 0.0) -> dict[str, float]:

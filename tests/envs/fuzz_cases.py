@@ -1,6 +1,6 @@
 """The fuzz catalog of issue 12: bad keyword values and bad actions, for every id and adapter.
 
-Shared by ``tests/test_fuzz.py`` (hypothesis draws from it, plus generated values) and
+Shared by ``tests/envs/test_fuzz.py`` (hypothesis draws from it, plus generated values) and
 ``bench/fuzz.py`` (runs a fixed sample of it and counts). The keywords of an id come from the
 signatures of its constructors (the adapter's, the game's or the AMA domain's, the follower
 dynamics'), so a keyword added later is fuzzed without editing this file; an annotation this file

@@ -10,7 +10,6 @@ import re
 import numpy as np
 import pytest
 import torch
-from bounds import allocates_at_most
 
 from baselines.bilevel.methods import FirstOrderConfig, GridConfig, ZerothOrderConfig
 from baselines.bilevel.problem import BilevelProblem
@@ -18,6 +17,7 @@ from baselines.bilevel.runner import load_params, optimize
 from baselines.bilevel.soft_planner import SoftPlanner, last_round_histories
 from baselines.cli import main
 from econ_envs.ama import AMAParams, evaluate, make_domain, run_mechanism
+from tests.bounds import allocates_at_most
 
 CASES = [
     ("SequentialSales", {"n_agents": 3, "n_items": 2}),

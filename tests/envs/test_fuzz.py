@@ -19,11 +19,15 @@ import signal
 from types import MappingProxyType
 from typing import Any
 
-import fuzz_judge
 import gymnasium as gym
 import numpy as np
 import pytest
-from fuzz_cases import (
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from econ_envs.registry import ids
+from tests.envs import fuzz_judge
+from tests.envs.fuzz_cases import (
     AFTER_END,
     BEFORE_RESET,
     BOOL,
@@ -45,11 +49,16 @@ from fuzz_cases import (
     make_case,
     step_cases,
 )
-from fuzz_judge import ACCEPTED, CLEAR_ERROR, MEMORY, OTHER, TIMEOUT, UNCLEAR, VALID, judge
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-
-from econ_envs.registry import ids
+from tests.envs.fuzz_judge import (
+    ACCEPTED,
+    CLEAR_ERROR,
+    MEMORY,
+    OTHER,
+    TIMEOUT,
+    UNCLEAR,
+    VALID,
+    judge,
+)
 
 PAIRS = all_pairs()
 #: examples per (id, adapter): 43 pairs, a few ms per example, the whole file well under 60 s

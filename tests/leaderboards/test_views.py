@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import pytest
-from wandb_files import offline_records
 
 from econ_envs.ama import AMAParams, make_domain
 from econ_envs.registry import ENTRIES, STACKELBERG
@@ -22,6 +21,7 @@ from leaderboards.seed import (
     seed_boards,
 )
 from leaderboards.wandb_log import PROJECT
+from tests.wandb_files import offline_records
 
 MSG = "econ_envs/MessageAllocation-v0"
 

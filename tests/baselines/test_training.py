@@ -15,13 +15,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from wandb_files import offline_history
 
 from baselines.cli import main
 from baselines.mappo.checkpoint import Checkpoint
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.train import SUBMISSION_NAME, TABLE_NAME, TrainingRun, train
 from econ_envs.policy_table import evaluate_table_seeds
+from tests import ROOT
+from tests.wandb_files import offline_history
 
 ROLLOUT = 6400  # 64 envs x one 100-step Escape episode each
 
@@ -71,7 +72,7 @@ def test_short_escape_training_reaches_the_optimum(escape_run):
 def test_exported_submission_follows_the_leaderboard_schema(escape_run):
     jsonschema = pytest.importorskip("jsonschema")
     _, result = escape_run
-    schema_path = Path(__file__).parents[1] / "leaderboards" / "schema" / "submission.schema.json"
+    schema_path = ROOT / "leaderboards" / "schema" / "submission.schema.json"
     schema = json.loads(schema_path.read_text())
     submission = json.loads((result.run_dir / SUBMISSION_NAME).read_text())
     jsonschema.validate(submission, schema)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import fields
-from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from wandb_files import offline_history
+
+from tests import ROOT
+from tests.wandb_files import offline_history
 
 CLEANRL_METRICS = (
     "charts/episodic_return",
@@ -125,7 +126,7 @@ def test_approx_kl_and_clipfrac_are_zero_without_a_policy_change():
 
 
 def _readme_mapping() -> dict[str, str]:
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     section = readme.split("### CleanRL names", 1)[1].split("\n## ", 1)[0]
     rows = re.findall(r"^\| `([a-z_]+)` \| `([a-z_]+)` \|", section, flags=re.MULTILINE)
     return dict(rows)

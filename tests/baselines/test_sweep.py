@@ -30,8 +30,9 @@ from baselines.sweep.layout import (
 )
 from baselines.sweep.schema import SweepConfig, SweepError, load_sweep, parse_sweep
 from econ_envs.policy_table import evaluate_table_seeds
+from tests import ROOT
 
-SWEEPS = Path(__file__).resolve().parents[1] / "sweeps"
+SWEEPS = ROOT / "sweeps"
 MESSAGE = "econ_envs/MessageAllocation-v0"
 #: the smoke trial that raises once, right after its first checkpoint reached Tune
 FLAKY = "message-3__mappo__v0__s1"

@@ -1,0 +1,1 @@
+"""Tests of the dynamic affine maximizer family (``econ_envs.ama``)."""

@@ -1,0 +1,1 @@
+"""Tests of ``baselines``: MAPPO training, oracles, bilevel optimizers, sweeps and the CLI."""

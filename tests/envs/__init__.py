@@ -1,0 +1,1 @@
+"""Tests of ``econ_envs``: games, dynamics, engine, adapters, evaluator, conformance, fuzz."""

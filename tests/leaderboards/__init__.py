@@ -1,0 +1,1 @@
+"""Tests of ``leaderboards``: submissions, the evaluator's records, boards and both CLIs."""
