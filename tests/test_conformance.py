@@ -12,7 +12,13 @@ from econ_envs.random import key_from_seed
 from econ_envs.registry import STACKELBERG, entry, ids
 from econ_envs.testing import check_env_id, check_vector
 
-STACKELBERG_CHECKS = ["gymnasium.check_env", "determinism", "vector==single", "pettingzoo"]
+STACKELBERG_CHECKS = [
+    "gymnasium.check_env",
+    "determinism",
+    "vector==single",
+    "pettingzoo",
+    "observations",
+]
 
 
 @pytest.mark.parametrize("env_id", ids())
