@@ -1,11 +1,11 @@
-"""Restoring an env from a pickled copy without breaking the array views it runs on.
+"""Restoring an env from a pickled copy, in place.
 
-The batched engine keeps views into its own arrays (per-slot views of per-episode arrays,
-messages as a view of the observation, ...). Pickling copies each array separately, so an
-unpickled env no longer aliases them and would drift from the original after its first step.
-:func:`load_state` instead writes a pickled copy's contents into a freshly built env of the same
-configuration, in place, array by array, so that every view keeps seeing its base. This is how
-a killed training run resumes its envs mid-episode, bit for bit.
+:func:`load_state` writes a pickled copy's contents into a freshly built env of the same
+configuration, array by array, so the env object (which a rollout or a wrapper holds) stays the
+same and any array that is a view of another keeps seeing its base. Today's engine and games
+hold no such views (a plain unpickled copy also continues bit for bit; the tests check both),
+so this is the safe way to resume, not the only one. A killed training run resumes its envs
+mid-episode with it, bit for bit.
 """
 
 from __future__ import annotations

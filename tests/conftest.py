@@ -1,9 +1,11 @@
-"""Shared configuration of the test suite: the hypothesis profiles (and the ids registered)."""
+"""Shared configuration of the test suite: the hypothesis profiles, the ids registered, and
+each test's subprocesses starting their own W&B service."""
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 import econ_envs  # noqa: F401  (registers the ids)
@@ -13,3 +15,11 @@ import econ_envs  # noqa: F401  (registers the ids)
 settings.register_profile("ci", derandomize=True, deadline=None, database=None, print_blob=True)
 settings.register_profile("dev", deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _own_wandb_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    """W&B records its service process in ``WANDB_SERVICE`` for child processes: without this,
+    a test's subprocesses (CLIs, Ray workers) would join the service an earlier test left in
+    this process, which writes their offline runs late and holds their run ids."""
+    monkeypatch.delenv("WANDB_SERVICE", raising=False)

@@ -258,6 +258,46 @@ def train(
     run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / run.name
     wandb_run = _start_wandb(config, run, wandb_dir) if config.track else None
     first_step, first_clock = run.global_step, run.wall_clock
+    try:
+        _train_loop(run, run_dir, wandb_run, on_checkpoint)
+    except BaseException:
+        # a failed run closes its W&B run (marked failed), so a retry can resume the same id
+        if wandb_run is not None:
+            wandb_run.finish(exit_code=1)
+        raise
+    run.checkpoint().save(run_dir)
+    score, source = run.exported()
+    trained = run.global_step - first_step
+    sps = trained / max(run.wall_clock - first_clock, 1e-9)
+    record = _record(config, run, sps)
+    write_table_json(run_dir / TABLE_NAME, score, record, source, run.deterministic)
+    write_submission(run_dir / SUBMISSION_NAME, score, record, run.curve)
+    if wandb_run is not None:
+        final = {"final/" + k.split("/")[-1]: v for k, v in score.metrics().items()}
+        wandb_run.summary.update({**final, "final/source": source})
+        wandb_run.finish()
+    run.rollout.venv.close()
+    return TrainResult(
+        run_dir,
+        run.global_step,
+        score,
+        source,
+        run.deterministic,
+        run.solved_at,
+        run.solved_wall_clock,
+        run.wall_clock,
+        sps,
+    )
+
+
+def _train_loop(
+    run: TrainingRun,
+    run_dir: Path,
+    wandb_run: Any,
+    on_checkpoint: Callable[[Checkpoint], None] | None,
+) -> None:
+    """Iterate ``run`` until it is finished or out of time: log, evaluate, checkpoint."""
+    config = run.config
     bar = tqdm(
         total=config.total_steps, initial=run.global_step, unit="step", disable=not config.progress
     )
@@ -282,29 +322,6 @@ def train(
         if out_of_time:
             break
     bar.close()
-    run.checkpoint().save(run_dir)
-    score, source = run.exported()
-    trained = run.global_step - first_step
-    sps = trained / max(run.wall_clock - first_clock, 1e-9)
-    record = _record(config, run, sps)
-    write_table_json(run_dir / TABLE_NAME, score, record, source, run.deterministic)
-    write_submission(run_dir / SUBMISSION_NAME, score, record, run.curve)
-    if wandb_run is not None:
-        final = {"final/" + k.split("/")[-1]: v for k, v in score.metrics().items()}
-        wandb_run.summary.update({**final, "final/source": source})
-        wandb_run.finish()
-    run.rollout.venv.close()
-    return TrainResult(
-        run_dir,
-        run.global_step,
-        score,
-        source,
-        run.deterministic,
-        run.solved_at,
-        run.solved_wall_clock,
-        run.wall_clock,
-        sps,
-    )
 
 
 def _start_wandb(config: TrainConfig, run: TrainingRun, wandb_dir: Path | str | None) -> Any:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from baselines.cli import DESCRIPTION, SUBCOMMANDS
-from baselines.cli import main as baselines_main
 from leaderboards.cli import _parser as leaderboard_parser
 from leaderboards.cli import main as leaderboard_main
 from leaderboards.submission import table_submission
@@ -208,42 +208,35 @@ def offline(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _bilevel() -> int:
-    return baselines_main(
-        [
-            "bilevel",
-            "--env",
-            SALES,
-            "--n-agents",
-            "2",
-            "--n-items",
-            "1",
-            "--method",
-            "grid",
-            "--n-points",
-            "4",
-            "--eval-profiles",
-            "50",
-            "--no-progress",
-        ]
+def _bilevel(cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``econ-baselines bilevel`` on a tiny SequentialSales, in its own process (W&B keeps
+    process-wide state that other tests' runs would share)."""
+    command = [sys.executable, "-m", "baselines.cli", "bilevel", "--env", SALES]
+    command += ["--n-agents", "2", "--n-items", "1", "--method", "grid", "--n-points", "4"]
+    command += ["--eval-profiles", "50", "--no-progress"]
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, check=True, env=_pythonpath()
     )
 
 
-def test_a_bilevel_run_lands_in_runs_wandb_and_wandb_is_quiet(offline, capfd):
-    assert _bilevel() == 0
+def _pythonpath() -> dict[str, str]:
+    """The test process's environment, with the repository importable from any directory."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+
+
+def test_a_bilevel_run_lands_in_runs_wandb_and_wandb_is_quiet(offline):
+    done = _bilevel(offline)
     (run,) = (offline / "runs" / "wandb").glob("offline-run-*")
     history, config = offline_history(next(run.glob("run-*.wandb")))
     assert config["env_id"] == SALES and any("train/best_score" in row for row in history)
     assert sorted(p.name for p in offline.iterdir()) == ["runs"]  # no ./wandb/
-    captured = capfd.readouterr()
-    assert not [line for line in WANDB_SUMMARY if line in captured.err + captured.out]
+    assert not [line for line in WANDB_SUMMARY if line in done.stderr + done.stdout]
 
 
-def test_wandb_speaks_when_asked_to(offline, capfd, monkeypatch):
+def test_wandb_speaks_when_asked_to(offline, monkeypatch):
     monkeypatch.setenv("WANDB_QUIET", "false")
-    assert _bilevel() == 0
-    captured = capfd.readouterr()
-    assert all(line in captured.err + captured.out for line in WANDB_SUMMARY)
+    done = _bilevel(offline)
+    assert all(line in done.stderr + done.stdout for line in WANDB_SUMMARY)
 
 
 def test_a_leaderboard_run_lands_in_the_same_folder_and_wandb_dir_moves_it(offline, monkeypatch):
