@@ -285,19 +285,12 @@ class StackelbergEpisodes:
         counterfactual: NDArray[np.float32],
     ) -> None:
         """The privileged state of the plays starting in ``rows``: the progress, the one-hot
-        type and message profiles and the counterfactual, side by side in the layout (one
-        write: numpy writes rows of an index array much slower than it builds them)."""
-        layout = self.state_layout
-        play = np.concatenate(
-            (
-                progress[:, None],
-                _one_hot(self._type_identity, types),
-                _one_hot(self._message_identity, messages),
-                counterfactual,
-            ),
-            axis=1,
-        )
-        self.state[self._at(rows), layout.progress : layout.counterfactual.stop] = play
+        type and message profiles and the counterfactual."""
+        at, layout = self._at(rows), self.state_layout
+        self.state[at, layout.progress] = progress
+        self.state[at, layout.types] = _one_hot(self._type_identity, types)
+        self.state[at, layout.messages] = _one_hot(self._message_identity, messages)
+        self.state[at, layout.counterfactual] = counterfactual
 
     def _at(self, rows: NDArray[np.intp]) -> NDArray[np.intp] | slice:
         """``rows`` (distinct, in order) as an index for a write: every row as a slice, which
