@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 BATCH = 1024
@@ -32,72 +31,17 @@ METRICS = {
 }
 
 
-def _best_rate(advance: Callable[[], int], seconds: float, windows: int = 3) -> float:
-    """Steps per second of ``advance``: the best of ``windows`` windows after a warm-up one."""
-    rates = []
-    for window in range(windows + 1):
-        steps, start = 0, time.process_time()
-        while time.process_time() - start < seconds / windows:
-            steps += advance()
-        if window:
-            rates.append(steps / (time.process_time() - start))
-    return max(rates)
-
-
 def measure(seconds: float) -> dict[str, float]:
-    """The metrics of the ``econ_envs`` on ``sys.path`` (run inside a subprocess)."""
-    import gymnasium as gym
-    import numpy as np
+    """The metrics of the ``econ_envs`` on ``sys.path`` (run inside a subprocess), timed with
+    this process's CPU time by :mod:`throughput`'s helpers."""
+    from throughput import single_rate, table_eval_ms, vector_rate
 
-    import econ_envs  # noqa: F401  (registers the ids)
-    from econ_envs.policy_table import evaluate_table, game_of
-
-    def actions(space: gym.Space, count: int, seed: int) -> np.ndarray:
-        space.seed(seed)
-        return np.stack([np.asarray(space.sample()) for _ in range(count)])
-
-    def vector(env_id: str) -> float:
-        venv = gym.make_vec(env_id, num_envs=BATCH)
-        pool = actions(venv.single_action_space, BATCH * 4, 1)
-        steps = [pool[np.random.default_rng(k).integers(len(pool), size=BATCH)] for k in range(8)]
-        venv.reset(seed=0)
-
-        def advance() -> int:
-            for a in steps:
-                venv.step(a)
-            return BATCH * len(steps)
-
-        return _best_rate(advance, seconds)
-
-    def single(env_id: str) -> float:
-        env = gym.make(env_id)
-        steps = actions(env.action_space, 256, 0)
-        env.reset(seed=0)
-
-        def advance() -> int:
-            for a in steps:
-                if env.step(a)[2]:
-                    env.reset()
-            return len(steps)
-
-        return _best_rate(advance, seconds)
-
-    def table_ms() -> float:
-        game = game_of("econ_envs/MSPM-v0", n_types=4)
-        table = actions(game.spec.action_space, game.spec.n_observations, 3)
-        evaluate_table("econ_envs/MSPM-v0", table, seed=0, n_types=4)  # warm-up
-        best = float("inf")
-        for seed in range(3):
-            start = time.process_time()
-            evaluate_table("econ_envs/MSPM-v0", table, seed=seed, n_types=4)
-            best = min(best, time.process_time() - start)
-        return best * 1000
-
+    clock = time.process_time
     values = (
-        vector("econ_envs/MSPM-v0"),
-        vector("econ_envs/MessageAllocation-v0"),
-        single("econ_envs/MSPM-v0"),
-        table_ms(),
+        vector_rate("econ_envs/MSPM-v0", BATCH, seconds, clock),
+        vector_rate("econ_envs/MessageAllocation-v0", BATCH, seconds, clock),
+        single_rate("econ_envs/MSPM-v0", seconds, clock),
+        table_eval_ms("econ_envs/MSPM-v0", 3, clock, n_types=4),
     )
     return dict(zip(METRICS, values, strict=True))
 
