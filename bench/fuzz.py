@@ -62,7 +62,8 @@ SHOWN = 2
 
 def catalog() -> tuple[list, list]:
     """Every constructor case and every step case, in a fixed order."""
-    from tests.envs.fuzz_cases import all_pairs, constructor_cases, step_cases
+    from tests.envs.fuzz_actions import step_cases
+    from tests.envs.fuzz_cases import all_pairs, constructor_cases
 
     constructors, steps = [], []
     for env_id, adapter in all_pairs():

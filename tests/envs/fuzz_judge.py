@@ -31,23 +31,18 @@ import numpy as np
 
 from econ_envs import pettingzoo as pz
 from econ_envs.registry import AMA, entry
-from tests.envs.fuzz_cases import (
+from tests.envs.fuzz_actions import (
     AFTER_END,
     BATCH_MUTATIONS,
     BEFORE_RESET,
     DICT_MUTATIONS,
-    MAKE,
-    MAKE_VEC,
     MOMENTS,
     MUTATIONS,
-    NUM_ENVS,
-    PZ_AEC,
-    PZ_PARALLEL,
     ROW_MUTATIONS,
     UNWRAPPED_BEFORE_RESET,
-    ConstructorCase,
     StepCase,
 )
+from tests.envs.fuzz_cases import MAKE, MAKE_VEC, NUM_ENVS, PZ_AEC, PZ_PARALLEL, ConstructorCase
 
 #: the most a case may take: seconds of wall clock and MiB of new address space
 LIMIT_SECONDS = 5.0

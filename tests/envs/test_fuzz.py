@@ -27,27 +27,23 @@ from hypothesis import strategies as st
 
 from econ_envs.registry import ids
 from tests.envs import fuzz_judge
-from tests.envs.fuzz_cases import (
+from tests.envs.fuzz_actions import (
     AFTER_END,
     BEFORE_RESET,
-    BOOL,
-    CHOICE,
-    FLOAT,
-    INT,
+    UNWRAPPED_BEFORE_RESET,
+    StepCase,
+    step_cases,
+)
+from tests.envs.fuzz_cases import (
     MAKE,
     MAKE_VEC,
-    PAIR,
     PZ_AEC,
     PZ_PARALLEL,
-    UNWRAPPED_BEFORE_RESET,
     ConstructorCase,
-    Draw,
-    StepCase,
     all_pairs,
     constructor_cases,
     keyword_kinds,
     make_case,
-    step_cases,
 )
 from tests.envs.fuzz_judge import (
     ACCEPTED,
@@ -59,6 +55,7 @@ from tests.envs.fuzz_judge import (
     VALID,
     judge,
 )
+from tests.envs.fuzz_values import BOOL, CHOICE, FLOAT, INT, PAIR, Draw
 
 PAIRS = all_pairs()
 #: examples per (id, adapter): 43 pairs, a few ms per example, the whole file well under 60 s
