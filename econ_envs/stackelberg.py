@@ -194,6 +194,10 @@ class StackelbergEpisodes:
         self.leader_utility[self._at(rows)] = leader
         self.follower_utilities[self._at(rows)] = followers
         paid = self.phase.take(rows) == REWARD
+        if not paid.any():  # response plays only: nobody is paid, no episode ends
+            self._end_response_plays(rows, followers)
+            self._start_plays(rows)
+            return
         paid_rows = rows[paid]
         if len(paid_rows) < len(rows):
             self._end_response_plays(rows[~paid], followers[~paid])
@@ -246,12 +250,16 @@ class StackelbergEpisodes:
         self.state[rows, self.state_layout.counterfactual] = 0.0
 
     def _start_plays(self, rows: NDArray[np.intp]) -> None:
+        if not rows.size:
+            return
         paid = self.phase.take(rows) == REWARD
-        paid_rows = rows[paid]
-        if len(paid_rows) < len(rows):
+        if not paid.any():  # all in the response phase (rows move in step in one-step games)
+            self._start_response_plays(rows)
+        elif paid.all():
+            self._start_reward_plays(rows)
+        else:
             self._start_response_plays(rows[~paid])
-        if len(paid_rows):
-            self._start_reward_plays(paid_rows)
+            self._start_reward_plays(rows[paid])
 
     def _start_response_plays(self, rows: NDArray[np.intp]) -> None:
         """Start play ``response_play`` of the iteration under way: its types and messages;
