@@ -43,13 +43,11 @@ from tests.envs.fuzz_actions import (
     StepCase,
 )
 from tests.envs.fuzz_cases import MAKE, MAKE_VEC, NUM_ENVS, PZ_AEC, PZ_PARALLEL, ConstructorCase
+from tests.envs.fuzz_exercise import exercise, nonfinite, outputs, valid_dict
 
 #: the most a case may take: seconds of wall clock and MiB of new address space
 LIMIT_SECONDS = 5.0
 LIMIT_MB = 512
-#: valid steps taken to check an env that was built (enough to finish a response iteration of
-#: LaneCoordination, whose NaN appeared at the end of the first one)
-CHECK_STEPS = 64
 
 VALID, CLEAR_ERROR = "valid env", "clear error"
 ACCEPTED, UNCLEAR, OTHER = "silently accepted", "unclear message", "other exception"
@@ -116,81 +114,6 @@ def build(adapter: str, env_id: str, kwargs: Mapping[str, Any]) -> Any:
     if adapter == PZ_AEC:
         return pz.env(env_id, **kwargs)
     return pz.parallel_env(env_id, **kwargs)
-
-
-# ----------------------------------------------------------------------------------------------
-# checks of what an env returns
-
-
-def _nonfinite(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return any(_nonfinite(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_nonfinite(v) for v in value)
-    if isinstance(value, float | np.floating | np.ndarray):
-        array = np.asarray(value)
-        return array.dtype.kind in "fc" and not np.isfinite(array).all()
-    return False
-
-
-def _infinite_bounds(space: gym.Space[Any]) -> bool:
-    if isinstance(space, gym.spaces.Dict):
-        return any(_infinite_bounds(s) for s in space.spaces.values())
-    if isinstance(space, gym.spaces.Box):
-        return not (np.isfinite(space.low).all() and np.isfinite(space.high).all())
-    return False
-
-
-def _outputs(adapter: str, env: Any, result: Any) -> list[Any]:
-    """What to check for NaN after a step: its results, and the state of the PettingZoo views."""
-    return [result, env.state()] if adapter in (PZ_AEC, PZ_PARALLEL) else [result]
-
-
-def exercise(adapter: str, env: Any) -> str:
-    """Reset ``env`` and take up to :data:`CHECK_STEPS` valid steps (one for a vector env wider
-    than :data:`NUM_ENVS`); return what is wrong (``""`` if nothing)."""
-    nonfinite = "non-finite observation, reward, info or state"
-    if adapter in (MAKE, MAKE_VEC):
-        spaces = [env.action_space] + ([env.single_action_space] if adapter == MAKE_VEC else [])
-        if any(_infinite_bounds(s) for s in spaces):
-            return f"infinite Box bound in {spaces[-1]}"
-        steps = 1 if adapter == MAKE_VEC and env.num_envs > NUM_ENVS else CHECK_STEPS
-        result = env.reset(seed=0)
-        env.action_space.seed(0)
-        for _ in range(steps):
-            if _nonfinite(result):
-                return nonfinite
-            result = env.step(env.action_space.sample())
-            if adapter == MAKE and (result[2] or result[3]):
-                break
-        return nonfinite if _nonfinite(result) else ""
-    if any(_infinite_bounds(env.action_space(a)) for a in env.possible_agents):
-        return "infinite Box bound in an agent's action space"
-    result = env.reset(seed=0)
-    if adapter == PZ_AEC:
-        for step, agent in enumerate(env.agent_iter(CHECK_STEPS)):
-            result = env.last()
-            if _nonfinite([result, env.state()]):
-                return nonfinite
-            space = env.action_space(agent)
-            space.seed(step)
-            env.step(None if result[2] or result[3] else space.sample())
-        return ""
-    for step in range(CHECK_STEPS):
-        if _nonfinite([result, env.state()]):
-            return nonfinite
-        if not env.agents:
-            break
-        result = env.step(_valid_dict(env, env.agents, step))
-    return nonfinite if _nonfinite([result, env.state()]) else ""
-
-
-def _valid_dict(env: Any, agents: list[str], seed: int) -> dict[str, Any]:
-    actions = {}
-    for agent in agents:
-        env.action_space(agent).seed(seed)
-        actions[agent] = env.action_space(agent).sample()
-    return actions
 
 
 # ----------------------------------------------------------------------------------------------
@@ -309,7 +232,7 @@ def _finish(adapter: str, env: Any) -> None:
         if adapter == PZ_PARALLEL:
             if not env.agents:
                 return
-            env.step(_valid_dict(env, env.agents, seed))
+            env.step(valid_dict(env, env.agents, seed))
         else:
             _, _, terminated, truncated, _ = env.step(env.action_space.sample())
             if terminated or truncated:
@@ -326,7 +249,7 @@ def prepare(case: StepCase) -> _Prepared:
     env = build(adapter, case.env_id, kwargs)
     if mutation in (BEFORE_RESET, UNWRAPPED_BEFORE_RESET):
         if adapter == PZ_PARALLEL:
-            return _Prepared(env, _valid_dict(env, env.possible_agents, 0), None)
+            return _Prepared(env, valid_dict(env, env.possible_agents, 0), None)
         if adapter == PZ_AEC:
             return _Prepared(env, env.action_space(env.possible_agents[-1]).sample(), None)
         target = env.unwrapped if mutation == UNWRAPPED_BEFORE_RESET else env
@@ -337,7 +260,7 @@ def prepare(case: StepCase) -> _Prepared:
     if mutation == AFTER_END:
         _finish(adapter, env)
         if adapter == PZ_PARALLEL:
-            return _Prepared(env, _valid_dict(env, env.possible_agents, 0), None)
+            return _Prepared(env, valid_dict(env, env.possible_agents, 0), None)
         return _Prepared(env, env.action_space.sample(), None)
     if adapter == MAKE:
         action = _element(env.action_space, mutation)
@@ -348,12 +271,12 @@ def prepare(case: StepCase) -> _Prepared:
         _play_to(env, case.agent)
         action = _element(env.action_space(case.agent), mutation)
         return _Prepared(env, action, np.shape(action))
-    actions = _valid_dict(env, env.agents, 0)
+    actions = valid_dict(env, env.agents, 0)
     if mutation in DICT_MUTATIONS:
         return _Prepared(env, DICT_MUTATIONS[mutation].make(None, actions), None)
     if case.agent == "leader":  # the leader acts from step 1 (its step-0 action is ignored)
         env.step(actions)
-        actions = _valid_dict(env, env.agents, 1)
+        actions = valid_dict(env, env.agents, 1)
     actions[case.agent] = _element(env.action_space(case.agent), mutation)
     return _Prepared(env, actions, None)
 
@@ -405,7 +328,7 @@ def judge_step(case: StepCase) -> Outcome:
             return judge_step_error(case, error, prepared.shape)
     if case.must_reject:
         return Outcome(ACCEPTED, f"stepped with {prepared.action!r}"[:300])
-    if _nonfinite(_outputs(case.adapter, prepared.env, result)):
+    if nonfinite(outputs(case.adapter, prepared.env, result)):
         return Outcome(BROKEN, "non-finite outputs")
     return Outcome(VALID)
 
