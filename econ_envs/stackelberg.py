@@ -218,8 +218,9 @@ class StackelbergEpisodes:
         end the iteration of the rows that have played all of its plays."""
         play = self.response_play.take(rows)
         self.iteration_utilities[rows, play] = utilities
-        self.response_play[self._at(rows)] = play + 1
-        complete = play + 1 == self.plays_per_iteration
+        played = play + 1
+        self.response_play[self._at(rows)] = played
+        complete = played == self.plays_per_iteration
         if complete.any():
             self._end_iteration(rows[complete])
 

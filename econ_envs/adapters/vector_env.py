@@ -92,7 +92,7 @@ class StackelbergVectorEnv(VectorEnv):
         self.episodes.reset(self._all, np.array([key_from_seed(s) for s in seeds], np.uint64))
         self._has_reset = True
         info = {
-            "phase": PHASE_NAMES[self.episodes.phase],
+            "phase": PHASE_NAMES.take(self.episodes.phase),
             "_phase": self._everyone,
             "state": self.episodes.state.copy(),
             "_state": self._everyone,
@@ -111,7 +111,7 @@ class StackelbergVectorEnv(VectorEnv):
         )
         observation = episodes.observe()
         finished = result.terminated
-        info: dict[str, Any] = {"phase": PHASE_NAMES[result.phase], "_phase": self._everyone}
+        info: dict[str, Any] = {"phase": PHASE_NAMES.take(result.phase), "_phase": self._everyone}
         play_info = {
             "leader_utility": np.where(result.play_ended, result.leader_utility, 0.0),
             "follower_utilities": np.where(
@@ -126,7 +126,7 @@ class StackelbergVectorEnv(VectorEnv):
             episodes.reset(done)
             observation = episodes.observe()
             # rows that reset carry their new episode's reset info, as gymnasium's SAME_STEP does
-            info["phase"] = PHASE_NAMES[np.where(finished, episodes.phase, result.phase)]
+            info["phase"] = PHASE_NAMES.take(np.where(finished, episodes.phase, result.phase))
         reported = result.play_ended & ~finished
         if reported.any():
             for key, value in play_info.items():
