@@ -13,6 +13,7 @@ import pytest
 import torch
 
 from tests import ROOT
+from tests.baselines.update_batches import random_mspm_batch
 from tests.wandb_files import offline_history
 
 CLEANRL_METRICS = (
@@ -99,8 +100,6 @@ def test_episode_lengths_span_rollouts():
 
 
 def test_approx_kl_and_clipfrac_are_zero_without_a_policy_change():
-    from tianshou.data import Batch
-
     from baselines.mappo.agent import build_agent
     from baselines.mappo.config import TrainConfig
     from baselines.mappo.rollout import spaces
@@ -108,18 +107,8 @@ def test_approx_kl_and_clipfrac_are_zero_without_a_policy_change():
     env_id = "econ_envs/MSPM-v0"
     config = TrainConfig(env_id=env_id, learning_rate=1e-30, num_minibatches=1, update_epochs=1)
     algorithm = build_agent(config, *spaces(env_id, {}))
-    rng = np.random.default_rng(0)
     n = 32
-    batch = Batch(
-        obs=Batch(
-            observation=rng.random((n, 7), dtype=np.float32),
-            state=rng.random((n, 28), dtype=np.float32),
-        ),
-        act=rng.uniform(-1, 1, (n, 3)).astype(np.float32),
-        v_s=torch.zeros(n),
-        returns=torch.zeros(n),
-        adv=torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
-    )
+    batch = random_mspm_batch(n, returns=False)
     stats = algorithm.learn(batch, n, 1)
     assert stats.approx_kl == pytest.approx(0.0, abs=1e-6) and stats.clipfrac == 0.0
     assert np.isfinite(stats.loss.mean)

@@ -28,6 +28,7 @@ from baselines.mappo.config import TrainConfig
 from baselines.mappo.rollout import Rollout, spaces
 from baselines.mappo.update import update
 from econ_envs.policy_table import game_of, observation_vectors, score_tables
+from tests.baselines.update_batches import random_mspm_batch
 
 MSG = "econ_envs/MessageAllocation-v0"
 SHORT = {"response_iterations": 1, "reward_plays": 2}  # 3 response plays + 2 paid: 5 steps
@@ -258,19 +259,8 @@ def test_update_stays_finite_when_explored_actions_are_far_outside_a_narrow_poli
     algorithm = build_agent(config, *spaces(env_id, {}))
     with torch.no_grad():
         algorithm.policy.actor.log_std.fill_(-20.0)
-    rng = np.random.default_rng(0)
     n = 64
-    batch = Batch(
-        obs=Batch(
-            observation=rng.random((n, 7), dtype=np.float32),
-            state=rng.random((n, 28), dtype=np.float32),
-        ),
-        act=rng.uniform(-1, 1, (n, 3)).astype(np.float32),
-        explore=torch.ones(n),
-        v_s=torch.zeros(n),
-        returns=torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
-        adv=torch.as_tensor(rng.normal(size=n), dtype=torch.float32),
-    )
+    batch = random_mspm_batch(n, explore=1.0)
     stats = algorithm.learn(batch, n, config.update_epochs)
     assert np.isfinite(stats.loss.mean)
     assert all(torch.isfinite(p).all() for p in algorithm.parameters())
