@@ -72,11 +72,20 @@ def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[n
     The index is the number of cumulative sums at most ``u`` times the total, capped at the last
     index of positive probability, so indices with probability 0 are never drawn, even under
     rounding of the cumulative sum.
+
+    The last axis (messages, types) is short, and numpy reduces a short last axis several times
+    slower than it combines its slices, so the sums and counts run slice by slice.
     """
-    cdf = probs.cumsum(axis=-1)
-    scaled = u * cdf[..., -1]  # u times the total
-    index = np.add.reduce(scaled[..., None] >= cdf, axis=-1)
-    return np.minimum(index, last_positive(probs))
+    cumulative = [probs[..., 0]]
+    for position in range(1, probs.shape[-1]):
+        cumulative.append(cumulative[-1] + probs[..., position])
+    scaled = u * cumulative[-1]  # u times the total
+    index = np.zeros(scaled.shape, np.intp)
+    last = np.zeros(probs.shape[:-1], np.intp)  # the last index of positive probability
+    for position, total in enumerate(cumulative):
+        index += scaled >= total
+        last[probs[..., position] > 0] = position
+    return np.minimum(index, last)
 
 
 def last_positive(probs: NDArray[np.float64]) -> NDArray[np.intp]:

@@ -133,6 +133,19 @@ class UnilateralDeviations:
 
 
 def masked_softmax(log_weights: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Softmax over the last axis; ``-inf`` entries get probability 0."""
-    shifted = np.exp(log_weights - np.maximum.reduce(log_weights, axis=-1, keepdims=True))
-    return shifted / np.add.reduce(shifted, axis=-1, keepdims=True)
+    """Softmax over the last axis; ``-inf`` entries get probability 0.
+
+    The last axis (a follower's messages) is short, and numpy reduces a short last axis several
+    times slower than it combines its slices, so the maximum and the total are taken slice by
+    slice, in index order (the same sums as ``np.add.reduce``).
+    """
+    messages = range(log_weights.shape[-1])
+    largest = log_weights[..., 0]
+    for message in messages[1:]:
+        largest = np.maximum(largest, log_weights[..., message])
+    shifted = np.exp(log_weights - largest[..., None])
+    total = shifted[..., 0].copy()
+    for message in messages[1:]:
+        total += shifted[..., message]
+    shifted /= total[..., None]
+    return shifted

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -84,9 +85,13 @@ class TypeDistribution:
         return self.joint.sum(axis=axes)
 
 
-def radix_weights(bases: Sequence[int]) -> NDArray[np.intp]:
-    """The place values of mixed-radix digits in ``bases``, first digit most significant."""
-    return np.cumprod((1, *bases[:0:-1]))[::-1]
+@functools.cache
+def radix_weights(bases: tuple[int, ...]) -> NDArray[np.intp]:
+    """The place values of mixed-radix digits in ``bases``, first digit most significant
+    (computed once per ``bases``; read-only)."""
+    weights = np.cumprod((1, *bases[:0:-1]))[::-1]
+    weights.flags.writeable = False
+    return weights
 
 
 def _independent(
