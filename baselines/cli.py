@@ -14,6 +14,7 @@ import sys
 from typing import NoReturn
 
 from baselines.cli_errors import UsageError
+from baselines.startup import freeze_for_exit
 
 PROG = "econ-baselines"
 DESCRIPTION = (
@@ -61,5 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(str(error))
 
 
+def console_main() -> int:
+    """Entry point of the ``econ-baselines`` script: :func:`main`, then an exit that skips the
+    garbage collector's walk of torch (:mod:`baselines.startup`)."""
+    try:
+        return main()
+    finally:
+        freeze_for_exit()
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(console_main())

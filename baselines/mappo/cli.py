@@ -31,6 +31,7 @@ from typing import Any
 from baselines.cli_errors import UsageError, check_stackelberg_env, usage_error
 from baselines.cli_options import TRACK_HELP, add_deprecated_alias
 from baselines.mappo.config import ALGOS, TrainConfig
+from baselines.startup import imports_without_gc
 
 _SHORT = {"env_id": "--env", "total_steps": "--steps"}
 #: help of the options whose config description is written for developers
@@ -174,11 +175,11 @@ def run(args: argparse.Namespace) -> int:
     ``--resume`` checkpoint) raises :class:`UsageError`.
     """
     config = None if args.resume else _new_config(args)
-    import torch
+    with imports_without_gc():
+        import torch._dynamo  # noqa: F401  (torch's optimizers import it when built)
 
-    from baselines.mappo.train import TABLE_NAME, train
+        from baselines.mappo.train import TABLE_NAME, train
 
-    torch.set_num_threads(1)
     resume, run_dir = None, None
     if config is None:
         config, resume, run_dir = _resumed(args)
