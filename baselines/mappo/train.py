@@ -90,6 +90,7 @@ class TrainingRun:
     to resume). :func:`train` drives it; benchmarks may step it directly."""
 
     def __init__(self, config: TrainConfig, resume: Checkpoint | None):
+        torch.set_num_threads(config.torch_threads)
         torch.manual_seed(config.seed)
         # tianshou shuffles minibatches with numpy's legacy global stream: seed and save it
         np.random.seed(config.seed)  # noqa: NPY002

@@ -54,8 +54,11 @@ def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) 
         aggregated = aggregate_repeats(_env_major(groups)[visits], advantages)
         visits, advantages = visits[aggregated.visits], aggregated.advantages
 
+    # a visit's index is env-major (env * steps + step); take its rows from the time-major arrays
+    visit_env, visit_step = np.divmod(visits, steps)
+
     def column(array: np.ndarray) -> np.ndarray:
-        return _env_major(array)[visits]
+        return array[visit_step, visit_env]
 
     rollout = Batch(
         obs=Batch(observation=column(batch.observation), state=column(batch.state)),

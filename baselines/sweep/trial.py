@@ -55,13 +55,10 @@ def run_trial(config: dict[str, Any], on_checkpoint: Observer | None = None) -> 
 
 
 def _train(spec: TrialSpec, run_dir: Path, on_checkpoint: Observer | None) -> dict[str, Any]:
-    import torch
-
     from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
     from baselines.mappo.config import TrainConfig
     from baselines.mappo.train import TABLE_NAME, train
 
-    torch.set_num_threads(1)  # one trial per CPU: intra-op threads only contend
     config = TrainConfig(
         env_id=spec.env_id,
         env_kwargs=dict(spec.env_kwargs),
@@ -70,7 +67,8 @@ def _train(spec: TrialSpec, run_dir: Path, on_checkpoint: Observer | None) -> di
         progress=False,
         track=spec.track,
         wandb_group=spec.sweep,
-        **spec.hyperparameters,
+        # one trial per CPU by default: more intra-op threads only contend
+        **{"torch_threads": 1, **spec.hyperparameters},
     )
     resume = None
     reported = tune.get_checkpoint()

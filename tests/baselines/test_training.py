@@ -165,7 +165,9 @@ def test_command_line_options_map_onto_the_config():
     assert config.total_steps == 2_000_000 and config.learning_rate == 1e-3
     assert config.env_kwargs == {"n_messages": 2} and config.algo == "ppo"
     assert config.basic_pomdp and config.hidden_sizes == (32, 32)
-    assert config.gamma == 1.0 and config.rollout_steps == int((1 + 33 * 2 / 30) * 2048)
+    # the preset's rollout: 15 published rollouts of (1 + response / reward plays) x 2048 steps
+    assert config.gamma == 1.0 and config.rollout_steps == 15 * int((1 + 33 * 2 / 30) * 2048)
+    assert config.num_envs == config.rollout_steps // (33 * 2 + 30)  # one episode each
     with pytest.raises(SystemExit):
         parser.parse_args(["--steps", "1.5"])
 
