@@ -48,22 +48,20 @@ class Preset:
     env_kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-#: the update of the throughput-bound presets: with repeats aggregated a rollout holds ~2,000
-#: samples, and an optimizer step costs ~1.5 ms of fixed overhead whatever its size, so one
-#: full-batch minibatch and 4 epochs (4 steps instead of 80) cut the update ~7x. Measured
-#: (bench/learning.py, 5 seeds each): MSPM 3/2 finds the optimum at the same env steps (the
-#: search finds it, not the slow lr), 4/2 5/5 in 6-20 s (80 steps: 8-51 s); MessageAllocation
-#: at the same step; a 1M-step run goes from 55-64k to ~112k env steps/s (MSPM) and from
-#: 70-77k to ~133k (MessageAllocation), start-up included.
+#: the update of the throughput-bound presets: one full-batch minibatch and 4 epochs (4 optimizer
+#: steps per rollout instead of 80; each step has ~1.5 ms of fixed cost whatever its size).
+#: Measured with 128 envs (~2,000 samples per rollout after aggregation; bench/learning.py, 5
+#: seeds each): MSPM 3/2 finds the optimum at the same env steps (the search finds it, not the
+#: slow lr), 4/2 5/5 in 6-20 s (80 steps: 8-51 s), MessageAllocation at the same step.
 FULL_BATCH = {"update_epochs": 4, "num_minibatches": 1}
 
 #: the throughput-bound presets step 1024 envs, the batch the engine is fastest at, with rollouts
 #: 8 (MSPM) or 15 (MessageAllocation) times the published length, so that each env collects as
 #: many steps per rollout as before (MSPM: 176, as 128 envs did; MessageAllocation: one 129-step
-#: episode). Measured (bench/learning.py, 5 seeds each, 2-core CPU): MSPM 3/2 5/5 in 8-9 s, 4/2
-#: 5/5 in 8-26 s, MessageAllocation 2 and 3 messages 5/5 at the first verified episode (4-5 s);
-#: the 1M-step training loop runs at 420k (MSPM) and 620k (MessageAllocation) env steps/s,
-#: from 207k and 267k with 128 and 68 envs.
+#: episode). Measured (bench/learning.py, 5 seeds each, 2-core CPU, 2 torch threads): MSPM 3/2
+#: 5/5 in 6-8 s, 4/2 5/5 in 6-26 s, MessageAllocation 5/5 at the first verified episode (3-4 s);
+#: the 1M-step training loop runs at 490-520k (MSPM) and 680-810k (MessageAllocation) env
+#: steps/s, from 161-203k and 214-265k with 128 and 68 envs and 1 thread.
 WIDE = {"rollout_factor": 8, "num_envs": 1024}
 
 PRESETS: dict[str, Preset] = {
