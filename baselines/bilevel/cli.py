@@ -19,6 +19,7 @@ from pathlib import Path
 from baselines.bilevel.settings import METHOD_CONFIGS, SETTING_HELP
 from baselines.cli_errors import check_ama_env, flag, usage_error
 from baselines.cli_options import add_track_option
+from baselines.startup import imports_without_gc
 from baselines.tracking import init_wandb, run_name
 
 #: the keywords of the AMA domains, each an option, with its help (the env's default applies)
@@ -127,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
             },
             job_type="bilevel",
         )
-    from baselines.bilevel.runner import optimize  # torch: only once the options are checked
+    with imports_without_gc():  # torch: only once the options are checked
+        from baselines.bilevel.runner import optimize
 
     log = None if tracker is None else (lambda step, metrics: tracker.log(metrics, step=step))
     result = optimize(
