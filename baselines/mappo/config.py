@@ -9,6 +9,8 @@ from baselines import presets
 from econ_envs import MAX_EXACT_PLAYS, exact_plays, game_of
 
 ALGOS = ("mappo", "ppo")
+#: the most CPU threads a run may ask torch for (torch crashes when asked for ~100,000)
+MAX_TORCH_THREADS = 256
 
 
 @dataclass
@@ -39,9 +41,9 @@ class TrainConfig:
         vf_coef: value loss weight.
         max_grad_norm: gradient clipping norm.
         hidden_sizes: widths of the actor's and the critic's hidden layers.
-        torch_threads: CPU threads of torch's kernels. A run is bit-for-bit reproducible for a
-            given count and differs between counts; 2 updates ~1.3x faster than 1 on 2 cores
-            (the env steps in one thread either way).
+        torch_threads: CPU threads of torch's kernels (1 to 256). A run is bit-for-bit
+            reproducible for a given count and differs between counts; 2 updates ~1.3x faster
+            than 1 on 2 cores (the env steps in one thread either way).
         explore_eps: probability that an observation of a new episode's table gets a uniform
             action (the reference's final epsilon, 0.05).
         first_episode_uniform: every env's first episode plays a uniform table (the reference
@@ -139,10 +141,14 @@ class TrainConfig:
             "rollout_steps",
             "update_epochs",
             "num_minibatches",
-            "torch_threads",
         ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
+        if not 1 <= self.torch_threads <= MAX_TORCH_THREADS:
+            raise ValueError(
+                f"torch_threads must be between 1 and {MAX_TORCH_THREADS}, got "
+                f"{self.torch_threads!r}"
+            )
         if self.rollout_steps < self.num_envs:
             raise ValueError(
                 f"rollout_steps ({self.rollout_steps}) must be >= num_envs ({self.num_envs})"
