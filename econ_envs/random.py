@@ -81,13 +81,15 @@ def categorical(probs: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[n
         cumulative.append(cumulative[-1] + probs[..., position])
     scaled = u * cumulative[-1]  # u times the total
     index = np.zeros(scaled.shape, np.intp)
-    last = np.zeros(probs.shape[:-1], np.intp)  # the last index of positive probability
-    for position, total in enumerate(cumulative):
+    for total in cumulative:
         index += scaled >= total
-        last[probs[..., position] > 0] = position
-    return np.minimum(index, last)
+    return np.minimum(index, last_positive(probs))
 
 
 def last_positive(probs: NDArray[np.float64]) -> NDArray[np.intp]:
-    """The last index of positive probability of every row of ``probs`` (..., k)."""
-    return (probs.shape[-1] - 1) - (probs[..., ::-1] > 0).argmax(axis=-1)
+    """The last index of positive probability of every row of ``probs`` (..., k); ``k - 1``
+    where no entry is positive. Slice by slice, as :func:`categorical`."""
+    last = np.full(probs.shape[:-1], probs.shape[-1] - 1, np.intp)
+    for position in range(probs.shape[-1]):
+        last[probs[..., position] > 0] = position
+    return last
