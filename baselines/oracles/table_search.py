@@ -11,7 +11,7 @@ exhaustively over every combination when there are few, else by coordinate ascen
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ PRICE_GRID = tuple(round(0.1 * k, 1) for k in range(11))
 
 #: one candidate of a block: the table rows it sets and their actions
 Assignment = tuple[NDArray[np.intp], NDArray[Any]]
+#: a table's exact (value, regret)
+Score = tuple[float, float]
 
 
 @dataclass(frozen=True)
@@ -67,14 +69,14 @@ def best_table(
     base_table = np.array(base)
     count = 0
 
-    def score(choice: Sequence[int]) -> tuple[float, float]:
+    def score(choice: Sequence[int]) -> Score:
         nonlocal count
         count += 1
-        table = _assemble(base_table, blocks, choice)
+        table = assemble(base_table, blocks, choice)
         results = evaluate_table_seeds(env_id, table, seeds=tuple(seeds), **env_kwargs)
         return float(np.mean([r.value for r in results])), max(r.regret for r in results)
 
-    def key(result: tuple[float, float]) -> tuple[float, float]:
+    def key(result: Score) -> tuple[float, float]:
         return round(result[0], 12), -result[1]
 
     sizes = [len(b) for b in blocks]
@@ -83,18 +85,30 @@ def best_table(
         choices = itertools.product(*(range(s) for s in sizes))
         best_choice, best = max(((c, score(c)) for c in choices), key=lambda cs: key(cs[1]))
     else:
-        best_choice, best = _coordinate_ascent(sizes, score, key, max_sweeps)
-    table = _assemble(base_table, blocks, best_choice)
+        best_choice, best = coordinate_ascent(sizes, score, key, max_sweeps)
+    table = assemble(base_table, blocks, best_choice)
     return TableSearchResult(table, best[0], best[1], count, exhaustive)
 
 
-def _coordinate_ascent(sizes, score, key, max_sweeps):
+def coordinate_ascent(
+    sizes: Sequence[int],
+    score: Callable[[Sequence[int]], Score],
+    key: Callable[[Score], Any],
+    max_sweeps: int,
+    stop: Callable[[Score], bool] = lambda best: False,
+) -> tuple[tuple[int, ...], Score]:
+    """The best choice (one candidate index per block) found by coordinate ascent from every
+    block's first candidate: sweep the blocks, keeping any candidate whose ``score`` has a
+    higher ``key``, until a sweep improves nothing, ``max_sweeps`` sweeps, or ``stop(best)``
+    (asked after every score)."""
     choice = [0] * len(sizes)
     best = score(choice)
     for _ in range(max_sweeps):
         improved = False
         for block, size in enumerate(sizes):
             for candidate in range(size):
+                if stop(best):
+                    return tuple(choice), best
                 if candidate == choice[block]:
                     continue
                 trial = [*choice[:block], candidate, *choice[block + 1 :]]
@@ -106,7 +120,8 @@ def _coordinate_ascent(sizes, score, key, max_sweeps):
     return tuple(choice), best
 
 
-def _assemble(base: NDArray[Any], blocks, choice: Sequence[int]) -> NDArray[Any]:
+def assemble(base: NDArray[Any], blocks, choice: Sequence[int]) -> NDArray[Any]:
+    """``base`` with the chosen candidate of every block written into it."""
     table = base.copy()
     for candidates, index in zip(blocks, choice, strict=True):
         rows, actions = candidates[index]
@@ -135,6 +150,52 @@ def best_message_allocation_table(
     )
 
 
+class MSPMCells:
+    """The rows of a two-agent, one-item MSPM table, by message profile (a *cell*): the leader
+    visits one agent first at one price, then, if the item is unsold, the other at another.
+
+    Raises:
+        ValueError: ``env_id`` with ``env_kwargs`` is not such an MSPM.
+    """
+
+    def __init__(self, env_id: str, **env_kwargs: Any):
+        game = game_of(env_id, **env_kwargs)
+        spec = game.spec
+        # one item: the action is one visiting score per agent and one price
+        if spec.name != "MSPM" or spec.n_followers != 2 or spec.action_space.shape != (3,):
+            raise ValueError(
+                f"the MSPM table search handles MSPM with two agents and one item, got "
+                f"{spec.name} with {spec.n_followers} followers and action space "
+                f"{spec.action_space}"
+            )
+        self.game = game
+        self.n_observations = spec.n_observations
+        rows = describe_observations(env_id, **env_kwargs)
+        self._row = {
+            (tuple(r["messages"]), tuple(r["visited"])): r["index"]
+            for r in rows
+            if not r["sold"][0]
+        }
+        #: every message profile, in order
+        self.profiles = sorted({messages for messages, _ in self._row})
+
+    def assignment(
+        self, messages: tuple[int, ...], first: int, price: float, later_price: float
+    ) -> Assignment:
+        """The rows of cell ``messages`` and their actions: visit agent ``first`` at ``price``,
+        then the other agent at ``later_price``."""
+        start = self._row[(messages, (False, False))]
+        later = self._row[(messages, (first == 0, first == 1))]
+        opening, second = np.zeros(3, np.float32), np.zeros(3, np.float32)
+        opening[first], opening[2] = 1.0, price
+        second[1 - first], second[2] = 1.0, later_price
+        return np.array([start, later]), np.stack([opening, second])
+
+    def empty_table(self) -> NDArray[np.float32]:
+        """A table of zeros (rows no cell sets are never reached with the item unsold)."""
+        return np.zeros((self.n_observations, 3), np.float32)
+
+
 def best_mspm_table(
     env_id: str = "econ_envs/MSPM-v0",
     prices: ArrayLike = PRICE_GRID,
@@ -147,34 +208,15 @@ def best_mspm_table(
     One block per message profile: the agent visited first, its price, and the price offered
     to the other agent if the item is still unsold; every price from ``prices``.
     """
-    spec = game_of(env_id, **env_kwargs).spec
-    # one item: the action is one visiting score per agent and one price
-    if spec.name != "MSPM" or spec.n_followers != 2 or spec.action_space.shape != (3,):
-        raise ValueError(
-            f"best_mspm_table handles MSPM with two agents and one item, got {spec.name} with "
-            f"{spec.n_followers} followers and action space {spec.action_space}"
-        )
-    rows = describe_observations(env_id, **env_kwargs)
-    index = {
-        (tuple(r["messages"]), tuple(r["visited"])): r["index"] for r in rows if not r["sold"][0]
-    }
+    cells = MSPMCells(env_id, **env_kwargs)
     grid = np.asarray(prices, dtype=np.float32)
-    blocks = []
-    for messages in sorted({m for m, _ in index}):
-        start = index[(messages, (False, False))]
-        candidates = []
-        for first, p1, p2 in itertools.product((0, 1), grid, grid):
-            later = index[(messages, (first == 0, first == 1))]
-            second = np.zeros(3, np.float32)
-            second[1 - first], second[2] = 1.0, p2
-            opening = np.zeros(3, np.float32)
-            opening[first], opening[2] = 1.0, p1
-            candidates.append((np.array([start, later]), np.stack([opening, second])))
-        blocks.append(candidates)
-    base = np.zeros((spec.n_observations, 3), np.float32)
+    blocks = [
+        [cells.assignment(messages, *option) for option in itertools.product((0, 1), grid, grid)]
+        for messages in cells.profiles
+    ]
     return best_table(
         env_id,
-        base,
+        cells.empty_table(),
         blocks,
         seeds=seeds,
         exhaustive_limit=0,

@@ -10,8 +10,9 @@ from baselines.oracles import (
     best_table,
     normal_form_optimum,
     strong_stackelberg,
+    zero_loss_mspm_table,
 )
-from econ_envs.policy_table import evaluate_table
+from econ_envs.policy_table import evaluate_table, evaluate_table_seeds
 
 
 @pytest.mark.parametrize(
@@ -80,3 +81,23 @@ def test_exact_oracle_finds_the_optimal_persuasion_scheme():
     assert result.value == pytest.approx(2 / 3, abs=1e-6)
     bad, good = result.table[:, 1]
     assert bad == pytest.approx(0.5) and good in (0.0, 1.0)
+
+
+def test_zero_loss_search_finds_the_3_type_optimum_and_reports_its_exact_score():
+    result = zero_loss_mspm_table(n_types=3, time_limit=60.0)
+    # welfare loss 0 with the followers in equilibrium on every leaderboard evaluation seed
+    assert (result.value, result.regret) == (0.0, 0.0)
+    rescored = evaluate_table_seeds("econ_envs/MSPM-v0", result.table, seeds=range(10), n_types=3)
+    assert [(r.value, r.regret) for r in rescored] == [(0.0, 0.0)] * 10
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"objective": "revenue"}, "objective must be 'welfare_loss', got 'revenue'"),
+        ({"n_agents": 3}, "handles MSPM with two agents and one item, got MSPM with 3 followers"),
+    ],
+)
+def test_zero_loss_search_refuses_what_it_cannot_search(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        zero_loss_mspm_table(time_limit=1.0, **kwargs)
