@@ -7,12 +7,13 @@ the other buys iff its value >= ``q``. That allocates efficiently for every type
 only for some orders and prices. The search:
 
 1. splits each agent's types, ordered by value, into ``n_messages`` contiguous groups (every
-   split in turn; group ``k`` is meant to send message ``k``);
+   pair of splits, in a random order; group ``k`` is meant to send message ``k``);
 2. keeps in every cell the options ``(f, p, q)`` on a price grid that allocate efficiently for all
    of the cell's type pairs (a split with a cell that has none cannot reach loss 0);
-3. from a random option per cell, runs coordinate ascent over the cells, each table scored by the
-   exact evaluator on the evaluation seeds (the env's follower dynamics, then the exact value
-   and follower regret), tables whose followers are in equilibrium on every seed ranked first;
+3. from a random option per cell, runs coordinate ascent over the cells (over a random sample of
+   each cell's options), each table scored by the exact evaluator on the evaluation seeds (the
+   env's follower dynamics, then the exact value and follower regret), tables whose followers
+   are in equilibrium on every seed ranked first;
 
 until a table within ``tolerance`` of loss 0 with follower regret 0 is found, or time runs out.
 The groups only choose the prices: what the followers send is what their dynamics learn, and the
@@ -55,15 +56,26 @@ def zero_loss_mspm_table(
     seeds: Sequence[int] = EVAL_SEEDS,
     tolerance: float = 0.005,
     max_sweeps: int = 6,
+    max_options: int = 120,
     **env_kwargs: Any,
 ) -> TableSearchResult:
     """Search for a table of welfare loss 0 (within ``tolerance``) with follower regret 0 on
     every one of ``seeds``; return the best table found within ``time_limit`` seconds (the first
-    optimal one, if any). ``seed`` seeds the random starts.
+    optimal one, if any), with its worst seed's value and regret. ``seed`` seeds the random
+    order of the splits, the random starts and the ``max_options`` options of each cell that
+    one ascent tries (a random sample of them).
 
     Raises:
-        ValueError: not a two-agent, one-item MSPM with the welfare-loss objective.
+        ValueError: not a two-agent, one-item MSPM with the welfare-loss objective, or a bad
+            search parameter (named in the message).
     """
+    if not 0.0 < price_step <= 1.0:
+        raise ValueError(f"price_step must be in (0, 1], got {price_step!r}")
+    for name, count in (("max_sweeps", max_sweeps), ("max_options", max_options)):
+        if count < 1:
+            raise ValueError(f"{name} must be >= 1, got {count!r}")
+    if not time_limit >= 0.0:
+        raise ValueError(f"time_limit must be >= 0 seconds, got {time_limit!r}")
     cells = MSPMCells(env_id, **env_kwargs)
     if cells.game.objective != "welfare_loss":
         raise ValueError(f"objective must be 'welfare_loss', got {cells.game.objective!r}")
@@ -79,7 +91,7 @@ def zero_loss_mspm_table(
         nonlocal evaluations
         evaluations += 1
         results = evaluate_table_seeds(env_id, table, seeds=tuple(seeds), **env_kwargs)
-        return float(np.mean([r.value for r in results])), max(r.regret for r in results)
+        return min(r.value for r in results), max(r.regret for r in results)
 
     def verified_first(result: Score) -> tuple[bool, float]:
         return result[1] <= REGRET_TOLERANCE, round(result[0], 12)
@@ -87,9 +99,10 @@ def zero_loss_mspm_table(
     def optimal(result: Score) -> bool:
         return result[1] <= REGRET_TOLERANCE and result[0] >= -tolerance
 
-    while time.monotonic() < deadline:
-        for groups in itertools.product(*(_splits(v, cells.game.n_messages) for v in values)):
-            blocks = _efficient_blocks(cells, values, groups, prices, rng)
+    splits = list(itertools.product(*(_splits(v, cells.game.n_messages) for v in values)))
+    while best is None or time.monotonic() < deadline:  # at least one table, however short
+        for which in rng.permutation(len(splits)):
+            blocks = _efficient_blocks(cells, values, splits[which], prices, max_options, rng)
             if blocks is None:
                 continue
             base = cells.empty_table()
@@ -110,7 +123,6 @@ def zero_loss_mspm_table(
                 f"no split of the types into {cells.game.n_messages} message groups allocates "
                 f"efficiently in every cell at price step {price_step}"
             )
-    assert best is not None
     return _counted(best, evaluations)
 
 
@@ -126,10 +138,11 @@ def _efficient_blocks(
     values: NDArray[np.float64],
     groups: tuple[list[NDArray[np.intp]], ...],
     prices: NDArray[np.float32],
+    max_options: int,
     rng: np.random.Generator,
 ) -> list[list[Assignment]] | None:
-    """Per cell, its efficient options as assignments, shuffled (so that each block's first
-    candidate is a random start); ``None`` if a cell has none."""
+    """Per cell, up to ``max_options`` of its efficient options, drawn at random, as
+    assignments (each block's first candidate is a random start); ``None`` if a cell has none."""
     blocks = []
     for messages in cells.profiles:
         cell_values = [values[agent, groups[agent][m]] for agent, m in enumerate(messages)]
@@ -140,7 +153,7 @@ def _efficient_blocks(
         ]
         if not options:
             return None
-        order = rng.permutation(len(options))
+        order = rng.permutation(len(options))[:max_options]
         blocks.append([cells.assignment(messages, *options[i]) for i in order])
     return blocks
 

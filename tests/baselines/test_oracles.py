@@ -96,8 +96,11 @@ def test_zero_loss_search_finds_the_3_type_optimum_and_reports_its_exact_score()
     [
         ({"objective": "revenue"}, "objective must be 'welfare_loss', got 'revenue'"),
         ({"n_agents": 3}, "handles MSPM with two agents and one item, got MSPM with 3 followers"),
+        ({"price_step": 0.0}, r"price_step must be in \(0, 1\], got 0.0"),
+        ({"max_options": 0}, "max_options must be >= 1, got 0"),
+        ({"time_limit": float("nan")}, "time_limit must be >= 0 seconds, got nan"),
     ],
 )
 def test_zero_loss_search_refuses_what_it_cannot_search(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        zero_loss_mspm_table(time_limit=1.0, **kwargs)
+        zero_loss_mspm_table(**{"time_limit": 1.0, **kwargs})
