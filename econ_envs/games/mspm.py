@@ -47,7 +47,8 @@ KNOWN_OPTIMA: dict[tuple[int, int, int, int, str], float] = {
     (2, 1, 3, 2, "welfare_loss"): 0.0,
     (2, 1, 4, 2, "welfare_loss"): 0.0,
     # welfare loss is at most 0; the published method reached 0 in 4% (5 types, 2 messages)
-    # and 40% (5 types, 3 messages) of its runs, so 0 is the optimum of both settings
+    # and 40% (5 types, 3 messages) of its runs, and tables attaining it on every evaluation
+    # seed are test fixtures (tests/envs/data/mspm_5types_*_optimal_table.json)
     (2, 1, 5, 2, "welfare_loss"): 0.0,
     (2, 1, 5, 3, "welfare_loss"): 0.0,
     (2, 1, 3, 3, "revenue"): 5 / 9,
