@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from baselines.oracles.mspm_zero_loss import zero_loss_mspm_table
+from baselines.oracles.mspm_zero_loss import REGRET_TOLERANCE, TOLERANCE, zero_loss_mspm_table
 
 #: setting -> (n_types, n_messages, published success rate of the learning method)
 SETTINGS = {
@@ -43,7 +43,7 @@ def main() -> None:
                 n_types=n_types, n_messages=n_messages, seed=seed, time_limit=args.time_limit
             )
             seconds = time.perf_counter() - started
-            solved = result.regret <= 1e-9 and result.value >= -0.005
+            solved = result.regret <= REGRET_TOLERANCE and result.value >= -TOLERANCE
             times.append(seconds if solved else None)
             print(
                 f"{setting} seed {seed}: value {result.value:.4f}, regret {result.regret:.4f}, "

@@ -45,6 +45,8 @@ from econ_envs import evaluate_table_seeds
 EVAL_SEEDS = tuple(range(10))
 #: the follower regret under which followers count as in equilibrium (as in training)
 REGRET_TOLERANCE = 1e-9
+#: the welfare loss within which a table counts as optimal (the MSPM preset's)
+TOLERANCE = 0.005
 
 
 def zero_loss_mspm_table(
@@ -54,7 +56,7 @@ def zero_loss_mspm_table(
     time_limit: float = 600.0,
     price_step: float = 0.05,
     seeds: Sequence[int] = EVAL_SEEDS,
-    tolerance: float = 0.005,
+    tolerance: float = TOLERANCE,
     max_sweeps: int = 6,
     max_options: int = 120,
     **env_kwargs: Any,
