@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 import econ_envs  # noqa: F401  (registers the ids)
 from baselines import presets
 from baselines.mappo.commitment import ObservationKeys
+from baselines.mappo.elite import EliteSearch, feature_blocks
 from econ_envs import StateLayout, game_of, load_state, observation_vectors, score_tables
 
 #: an exact regret above this is a profitable deviation (utilities are sums of a few floats)
@@ -57,6 +58,8 @@ class RolloutBatch:
         key: the table row (observation index) of each step's observation.
         explore: the probability that each step's action was drawn uniformly rather than from
             the policy (1 in a uniform first episode, else ``explore_eps``).
+        on_policy: the step's episode drew its table from the policy (not an elite mutation,
+            see :class:`Rollout`'s ``elite_fraction``); PPO learns from these steps only.
         n_observations: rows of a table.
         last_observation: the observation after the last step, (num_envs, obs_dim).
         last_state: the privileged state after the last step.
@@ -69,6 +72,7 @@ class RolloutBatch:
     terminated: NDArray[np.bool_]
     key: NDArray[np.intp]
     explore: NDArray[np.float32]
+    on_policy: NDArray[np.bool_]
     n_observations: int
     last_observation: NDArray[np.float32]
     last_state: NDArray[np.float32]
@@ -144,6 +148,9 @@ class Rollout:
         first_episode_uniform: every env's first episode gets a uniform table.
         equilibrium_penalty: pay -1 / reward_plays per reward play of unverified episodes.
         seed: seeds the exploration stream (the envs are seeded by :meth:`reset`).
+        elite_fraction: probability that a new episode plays a mutation of the elite table
+            instead of a table drawn from the policy (:mod:`baselines.mappo.elite`; 0: off).
+        elite_mutation: probability that a small-step mutation moves each row.
     """
 
     def __init__(
@@ -157,6 +164,8 @@ class Rollout:
         first_episode_uniform: bool,
         equilibrium_penalty: bool,
         seed: int,
+        elite_fraction: float = 0.0,
+        elite_mutation: float = 0.0,
     ):
         self.venv = gym.make_vec(env_id, num_envs=num_envs, privileged_state=True, **env_kwargs)
         self.num_envs = num_envs
@@ -165,6 +174,8 @@ class Rollout:
         self.map_action = map_action
         self.raw_action_shape = tuple(raw_action_shape)
         self.discrete = isinstance(self.venv.single_action_space, gym.spaces.Discrete)
+        blocks = feature_blocks(self.keys.vectors)
+        self.elite = EliteSearch(elite_fraction, elite_mutation, blocks, self.discrete)
         self.explore_eps = float(explore_eps)
         self.first_episode_uniform = bool(first_episode_uniform)
         self.equilibrium_penalty = bool(equilibrium_penalty)
@@ -177,6 +188,7 @@ class Rollout:
         self.tables = self.map_action(self.raw_tables.reshape(rows * n_obs, *raw_action_shape))
         self.tables = self.tables.reshape(rows, n_obs, *self.tables.shape[1:])
         self.episodes_started = np.zeros(rows, np.int64)
+        self.elite_episode = np.zeros(rows, bool)
         self.checked = np.zeros(rows, bool)
         self.penalized = np.zeros(rows, bool)
         self.check_regret = np.zeros(rows)
@@ -219,6 +231,7 @@ class Rollout:
         terminated = np.empty((steps, b), bool)
         keys = np.empty((steps, b), np.intp)
         explore = np.empty((steps, b), np.float32)
+        on_policy = np.empty((steps, b), bool)
         taken = steps
         for t in range(steps):
             checked = self._check(step_count + t * b)
@@ -229,6 +242,7 @@ class Rollout:
             keys[t] = key = self.keys(self.observation)
             actions[t] = self.raw_tables[self._rows, key]
             explore[t] = self._explore_probability()
+            on_policy[t] = ~self.elite_episode
             observation, reward, done, _, info = self.venv.step(self.tables[self._rows, key])
             self.observation, self.state = observation["observation"], observation["state"]
             if self.penalized.any():
@@ -247,6 +261,7 @@ class Rollout:
             terminated[:taken],
             keys[:taken],
             explore[:taken],
+            on_policy[:taken],
             len(self.keys),
             self.observation.copy(),
             self.state.copy(),
@@ -262,6 +277,11 @@ class Rollout:
             uniform |= (self.episodes_started[rows] == 0)[:, None]
         if uniform.any():
             tables[uniform] = self._uniform(int(uniform.sum()))
+        self.elite_episode[rows] = False
+        if self.elite.active:
+            chosen = self.rng.random(len(rows)) < self.elite.fraction
+            tables[chosen] = self.elite.mutations(int(chosen.sum()), self.rng, self._uniform)
+            self.elite_episode[rows] = chosen
         self.raw_tables[rows] = tables
         mapped = self.map_action(tables.reshape(-1, *self.raw_action_shape))
         self.tables[rows] = mapped.reshape(self.tables[rows].shape)
@@ -299,6 +319,7 @@ class Rollout:
         self.check_regret[rows] = regrets
         if self.equilibrium_penalty:
             self.penalized[rows] = regrets > REGRET_TOLERANCE
+        self.elite.observe(self.raw_tables[rows], values, regrets <= REGRET_TOLERANCE)
         return CheckedEpisodes(tables, values, regrets, np.full(len(rows), step_count))
 
 
@@ -309,6 +330,8 @@ _RUNNING_STATE = (
     "raw_tables",
     "tables",
     "episodes_started",
+    "elite",
+    "elite_episode",
     "checked",
     "penalized",
     "check_regret",

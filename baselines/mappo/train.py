@@ -110,6 +110,8 @@ class TrainingRun:
             c.first_episode_uniform,
             c.equilibrium_penalty,
             c.seed,
+            c.elite_fraction,
+            c.elite_mutation,
         )
         self.vectors = self.rollout.keys.vectors  # every observation, in table-row order
         self.sample_tables = table_sampler(policy, self.vectors)
@@ -143,7 +145,7 @@ class TrainingRun:
         )
         self.global_step += batch.steps
         metrics: dict[str, float] = {}
-        if batch.steps and not (c.stop_when_solved and self.best.solved):
+        if batch.on_policy.any() and not (c.stop_when_solved and self.best.solved):
             metrics.update(update(self.algorithm, batch, c))
             self.updates += 1
         seconds = time.perf_counter() - start

@@ -43,10 +43,10 @@ def update(algorithm: StackelbergPPO, batch: RolloutBatch, config: TrainConfig) 
         batch.reward, values[:-1], values[-1], batch.terminated, c.gamma, c.gae_lambda
     )
     # env-major order, as tianshou's vector buffer lays out a rollout
-    keep = np.ones(steps * envs, bool)
+    keep = _env_major(batch.on_policy)  # elite episodes' actions were not the policy's
     if c.basic_pomdp:  # the ablation trains on reward-phase steps only
-        keep = _env_major(batch.state[..., StateLayout.phase] == 1.0)
-        keep = keep if keep.any() else np.ones_like(keep)
+        reward_phase = _env_major(batch.state[..., StateLayout.phase] == 1.0)
+        keep = keep & reward_phase if (keep & reward_phase).any() else keep
     visits = np.flatnonzero(keep)
     advantages = _env_major(advantages)[visits]
     if c.aggregate_repeats:

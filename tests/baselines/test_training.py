@@ -241,13 +241,14 @@ def _train_command(run_dir: Path, *extra: str) -> list[str]:
     ]
 
 
-def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path):
+@pytest.mark.parametrize("extra", [(), ("--elite-fraction", "0.5")], ids=["reference", "elite"])
+def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path, extra):
     env = {**os.environ, "WANDB_MODE": "offline"}
     whole = tmp_path / "whole"
-    subprocess.run(_train_command(whole), check=True, env=env, capture_output=True)
+    subprocess.run(_train_command(whole, *extra), check=True, env=env, capture_output=True)
     (whole_dir,) = whole.iterdir()
     killed = tmp_path / "killed"
-    process = subprocess.Popen(_train_command(killed), env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(_train_command(killed, *extra), env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         found = list(killed.glob("*/checkpoint.pt"))
@@ -271,6 +272,10 @@ def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path):
         if isinstance(value, torch.Tensor):
             assert torch.equal(value, second.algorithm[key]), key
     assert first.rollout["raw_tables"].tobytes() == second.rollout["raw_tables"].tobytes()
+    if extra:  # the elite and which episodes play it are part of the state
+        assert first.rollout["elite"].table is not None
+        assert first.rollout["elite"].table.tobytes() == second.rollout["elite"].table.tobytes()
+        assert first.rollout["elite_episode"].any()
     tables = [json.loads((d / TABLE_NAME).read_text()) for d in (whole_dir, killed_dir)]
     assert tables[0]["table"] == tables[1]["table"]
     assert tables[0]["score"] == tables[1]["score"]
