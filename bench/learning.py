@@ -11,6 +11,8 @@ from start to exit), final value and regret. Not a test: run it by hand, one run
     python bench/learning.py --settings mspm-3 --seeds 0 1 2 3 4
     python bench/learning.py --settings mspm-4 --seeds 0 1 2 3 4 --minutes 5
     python bench/learning.py --settings mspm-5x2 mspm-5x3 --seeds 0-9 --minutes 20
+    python bench/learning.py --settings mspm-5x3 --seeds 0-9 --minutes 10 \
+        --config '{"elite_fraction": 0.8, "torch_threads": 1}'   # the elite search, 1 core
     python bench/learning.py --end-to-end mspm-3 message-3   # 1M-step runs, steps/s by wall clock
 
 Targets on a 2-core machine (issue 11): MSPM 3 types / 2 messages optimal (welfare loss <=

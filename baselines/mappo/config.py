@@ -56,7 +56,7 @@ class TrainConfig:
             table of the best verified training episode so far, instead of a table drawn from
             the policy (:mod:`baselines.mappo.elite`: a local search beside the policy's
             exploration, ours; PPO learns from the policy's episodes only). 0: off, the
-            reference method; 0.5 finds the 5-type MSPM optima (see the README).
+            reference method; 0.8 finds the 5-type MSPM optima (see the README).
         elite_mutation: probability that a small-step mutation of the elite moves each row.
         aggregate_repeats: the actor learns from two samples per (episode, observation), the
             sums of its visits' positive and negative advantages (an exact reduction of the

@@ -87,10 +87,9 @@ def test_train_bad_env_keywords_name_env_kwargs(env_kwargs, expected):
     assert message.startswith(expected)
 
 
-def test_train_config_errors_name_the_option_not_the_field():
-    assert one_line_error(cli("train", "--explore-eps", "2")) == (
-        "--explore-eps must be in [0, 1], got 2.0"
-    )
+@pytest.mark.parametrize("option", ["--explore-eps", "--elite-fraction", "--elite-mutation"])
+def test_train_config_errors_name_the_option_not_the_field(option):
+    assert one_line_error(cli("train", option, "2")) == f"{option} must be in [0, 1], got 2.0"
 
 
 @pytest.mark.parametrize("steps", ["inf", "x"])
