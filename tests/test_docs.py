@@ -24,7 +24,6 @@ from econ_envs.registry import ENTRIES
 from leaderboards.boards import boards
 
 ROOT = Path(__file__).parent.parent
-HTML = ROOT / "docs" / "_build" / "html"
 SCREENSHOTS = ROOT / "docs" / "_build" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -38,12 +37,23 @@ def board_page(key: str) -> str:
     return f"_generated/boards/{key.replace('/', '__')}.html"
 
 
-@pytest.fixture(scope="module")
-def build() -> subprocess.CompletedProcess[str]:
-    """One fresh build of the site (``-E``: every page re-read, so every warning is seen)."""
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this test process builds the site."""
+    return tmp_path_factory.mktemp("site") / "html"
+
+
+@pytest.fixture(scope="session")
+def build(site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """One fresh build of the site (``-E``: every page re-read, so every warning is seen), from
+    a copy of ``docs/``: a build writes its generated pages into its source folder, so two test
+    processes building ``docs/`` at once would read each other's half-written pages."""
     pytest.importorskip("sphinx", reason="the docs extra is not installed (pip install .[docs])")
     pytest.importorskip("furo", reason="the docs extra is not installed (pip install .[docs])")
-    command = [sys.executable, "-m", "sphinx", "-W", "-E", "-q", "-b", "html", "docs", str(HTML)]
+    source = site_dir.parent / "docs"
+    shutil.copytree(ROOT / "docs", source, ignore=shutil.ignore_patterns("_build", "_generated"))
+    command = [sys.executable, "-m", "sphinx", "-W", "-E", "-q", "-b", "html"]
+    command += [str(source), str(site_dir)]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
@@ -52,19 +62,21 @@ def test_the_site_builds_with_no_warnings(build: subprocess.CompletedProcess[str
     assert "WARNING" not in build.stderr and "ERROR" not in build.stderr
 
 
-def test_one_page_per_environment_and_per_board(build: subprocess.CompletedProcess[str]) -> None:
+def test_one_page_per_environment_and_per_board(
+    build: subprocess.CompletedProcess[str], site_dir: Path
+) -> None:
     for registered in ENTRIES:
-        text = html.unescape((HTML / env_page(registered.id)).read_text())
+        text = html.unescape((site_dir / env_page(registered.id)).read_text())
         assert registered.id in text and registered.source in text
-    mspm = (HTML / env_page("econ_envs/MSPM-v0")).read_text()
+    mspm = (site_dir / env_page("econ_envs/MSPM-v0")).read_text()
     for section in ("Rules", "Keywords", "Spaces", "Known optimum", "Follower dynamics"):
         assert section in mspm
     assert "observation_space" in mspm and "n_types" in mspm
     for board in boards():
-        assert board.key in (HTML / board_page(board.key)).read_text()
-    board = (HTML / board_page("MSPM-v0/default")).read_text()
+        assert board.key in (site_dir / board_page(board.key)).read_text()
+    board = (site_dir / board_page("MSPM-v0/default")).read_text()
     assert "negative welfare loss" in board and "MSPM-v0__default.png" in board
-    cli = (HTML / "_generated" / "cli.html").read_text()
+    cli = (site_dir / "_generated" / "cli.html").read_text()
     assert "econ-leaderboard submit" in cli and "econ-baselines train" in cli
 
 
@@ -91,9 +103,11 @@ def parse(page: Path) -> Links:
     return links
 
 
-def test_no_internal_link_is_broken(build: subprocess.CompletedProcess[str]) -> None:
+def test_no_internal_link_is_broken(
+    build: subprocess.CompletedProcess[str], site_dir: Path
+) -> None:
     broken = []
-    pages = sorted(HTML.rglob("*.html"))
+    pages = sorted(site_dir.rglob("*.html"))
     assert len(pages) > len(ENTRIES) + len(boards())
     for page in pages:
         for target in parse(page).targets:
@@ -104,21 +118,21 @@ def test_no_internal_link_is_broken(build: subprocess.CompletedProcess[str]) -> 
             if path.is_dir():
                 path = path / "index.html"
             if not path.is_file():
-                broken.append(f"{page.relative_to(HTML)} -> {target}")
+                broken.append(f"{page.relative_to(site_dir)} -> {target}")
             elif (
                 parts.fragment
                 and path.suffix == ".html"
                 and unquote(parts.fragment) not in parse(path).ids
             ):
-                broken.append(f"{page.relative_to(HTML)} -> {target} (no such anchor)")
+                broken.append(f"{page.relative_to(site_dir)} -> {target} (no such anchor)")
     assert broken == []
 
 
-@pytest.fixture(scope="module")
-def site(build: subprocess.CompletedProcess[str]) -> Iterator[str]:
+@pytest.fixture(scope="session")
+def site(build: subprocess.CompletedProcess[str], site_dir: Path) -> Iterator[str]:
     """The built site served over HTTP on a free local port; its base URL."""
     assert build.returncode == 0, build.stderr
-    handler = functools.partial(QuietHandler, directory=str(HTML))
+    handler = functools.partial(QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -132,7 +146,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium driven by Selenium (skipped when either is missing)."""
     if CHROMIUM is None or CHROMEDRIVER is None:
