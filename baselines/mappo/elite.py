@@ -8,9 +8,10 @@ some types to another message, which takes several rows changed together (what t
 for that message) with prices in narrow ranges.
 
 An *elite episode* plays a mutation of the *elite*: the table of the best verified training
-episode so far (highest exact value against its own followers' final strategies, the quantity
-the reference ranks episodes by). A later verified episode of equal value replaces it, so the
-elite drifts along a plateau instead of sticking to its first table. A mutation either
+episode so far (highest exact value against its own followers' final strategies: the exact
+counterpart of the return the reference ranks episodes by). A later verified episode of equal
+value replaces it, so the elite drifts along a plateau instead of sticking to its first table.
+A mutation either
 
 - redraws one *block* uniformly: the rows whose observation has an uncommon value of one feature
   (e.g. every row where one follower sent one message), or
@@ -25,7 +26,7 @@ the policy).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -65,7 +66,7 @@ class EliteSearch:
     blocks: NDArray[np.bool_]
     discrete: bool
     table: NDArray[Any] | None = None  # the elite, as raw actions
-    value: float = field(default=-np.inf)  # its episode's exact value
+    value: float = -np.inf  # its episode's exact value
 
     @property
     def active(self) -> bool:

@@ -164,8 +164,8 @@ class Rollout:
         first_episode_uniform: bool,
         equilibrium_penalty: bool,
         seed: int,
-        elite_fraction: float = 0.0,
-        elite_mutation: float = 0.0,
+        elite_fraction: float,
+        elite_mutation: float,
     ):
         self.venv = gym.make_vec(env_id, num_envs=num_envs, privileged_state=True, **env_kwargs)
         self.num_envs = num_envs

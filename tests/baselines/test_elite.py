@@ -66,7 +66,7 @@ def test_mutations_redraw_one_block_or_take_small_steps():
 
 
 def test_elite_episodes_play_mutations_and_are_not_learned_from():
-    rollout = Rollout(MSPM, SHORT, 16, lambda a: (a + 1) / 2, (3,), 0.0, False, True, 0, 1.0)
+    rollout = Rollout(MSPM, SHORT, 16, lambda a: (a + 1) / 2, (3,), 0.0, False, True, 0, 1.0, 0.1)
     rollout.elite.table = np.zeros((72, 3), np.float32)  # every episode is an elite episode
     rollout.reset(0, lambda k: np.full((k, 72, 3), 0.9, np.float32))
     batch = rollout.collect(30, lambda k: np.full((k, 72, 3), 0.9, np.float32), 0)

@@ -59,7 +59,7 @@ def test_observation_keys_are_table_rows():
 
 
 def _rollout(env_kwargs=SHORT, num_envs=8, penalty=True, explore_eps=0.05, first=True):
-    return Rollout(MSG, env_kwargs, num_envs, lambda a: a, (), explore_eps, first, penalty, seed=0)
+    return Rollout(MSG, env_kwargs, num_envs, lambda a: a, (), explore_eps, first, penalty, 0, 0, 0)
 
 
 def _fixed(table: np.ndarray):
