@@ -13,7 +13,9 @@ import importlib
 import sys
 from typing import NoReturn
 
+from baselines import __version__
 from baselines.cli_errors import UsageError
+from baselines.extras import missing_module_hint
 from baselines.startup import freeze_for_exit
 
 PROG = "econ-baselines"
@@ -44,22 +46,29 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``econ-baselines``."""
     argv = sys.argv[1:] if argv is None else argv
     parser = OneLineParser(prog=PROG, description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="the command to run"
     )
-    if argv and argv[0] in SUBCOMMANDS:
-        module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
-        summary = SUBCOMMANDS[argv[0]][1]
-        module.add_arguments(sub.add_parser(argv[0], help=summary, description=summary))
-    else:
-        for name, (_, help_text) in SUBCOMMANDS.items():
-            sub.add_parser(name, help=help_text)
-    args = parser.parse_args(argv)
-    module = importlib.import_module(SUBCOMMANDS[args.command][0])
     try:
+        if argv and argv[0] in SUBCOMMANDS:
+            module = importlib.import_module(SUBCOMMANDS[argv[0]][0])
+            summary = SUBCOMMANDS[argv[0]][1]
+            module.add_arguments(sub.add_parser(argv[0], help=summary, description=summary))
+        else:
+            for name, (_, help_text) in SUBCOMMANDS.items():
+                sub.add_parser(name, help=help_text)
+        args = parser.parse_args(argv)
+        module = importlib.import_module(SUBCOMMANDS[args.command][0])
         return int(module.run(args) or 0)
     except UsageError as error:
         parser.error(str(error))
+    except ModuleNotFoundError as error:
+        command = " ".join([PROG, *argv[:1]]) if argv and argv[0] in SUBCOMMANDS else PROG
+        hint = missing_module_hint(error, command)
+        if hint is None:
+            raise
+        parser.error(hint)
 
 
 def console_main() -> int:

@@ -31,10 +31,9 @@ from econ_envs.followers import DYNAMICS
 from econ_envs.games import game_class
 from econ_envs.registry import AMA, ENTRIES, EnvEntry
 from leaderboards.boards import Board, boards
-from leaderboards.records import load_records
+from leaderboards.records import OFFICIAL_RESULTS_DIR, load_records
 from leaderboards.render import (
     HEADER,
-    OUT_DIR,
     board_rows,
     describe,
     error_bar_name,
@@ -43,7 +42,9 @@ from leaderboards.render import (
 
 DOCS = Path(__file__).parent
 OUT = DOCS / "_generated"
-PLOTS = OUT_DIR / "plots"
+#: the official boards' plots, rendered by ``econ-leaderboard --results leaderboards/results
+#: render --out leaderboards`` (the repository's own leaderboards/README.md)
+PLOTS = DOCS.parent / "leaderboards" / "plots"
 _ARG = re.compile(r"^(\w+)(?: \([^)]*\))?: (.*)$")
 
 
@@ -240,7 +241,7 @@ def dynamics_page(name: str) -> list[str]:
 
 def board_page(board: Board) -> list[str]:
     """The page of one leaderboard: what it is, its ranked table and its plot."""
-    records = load_records(board)
+    records = load_records(board, OFFICIAL_RESULTS_DIR)  # the official boards only
     lines = [*heading(board.key), describe(board).replace("`", "``"), "", board.protocol, ""]
     if board.reference:
         published = ", ".join(f"{k} {v:.4f}" for k, v in board.reference.items())

@@ -34,7 +34,7 @@ from econ_envs.registry import ENTRIES, EnvEntry, entry, ids, register_all
 from econ_envs.snapshot import load_state
 from econ_envs.state_layout import StateLayout
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 register_all()
 

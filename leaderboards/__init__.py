@@ -14,11 +14,12 @@ boards are built, submitted to, evaluated, seeded and read: one declared object 
 from leaderboards.boards import Board, boards, find_board, select
 from leaderboards.evaluator import EVALUATOR_VERSION, Evaluation, evaluate_submission
 from leaderboards.records import (
-    RESULTS_DIR,
+    OFFICIAL_RESULTS_DIR,
     RecordWarning,
     StorageError,
     load_records,
     rank,
+    user_results_dir,
     write_record,
 )
 from leaderboards.submission import (
@@ -33,7 +34,7 @@ from leaderboards.submit import SubmitResult, submit
 
 __all__ = [
     "EVALUATOR_VERSION",
-    "RESULTS_DIR",
+    "OFFICIAL_RESULTS_DIR",
     "Board",
     "Evaluation",
     "RecordWarning",
@@ -52,5 +53,6 @@ __all__ = [
     "select",
     "submit",
     "table_submission",
+    "user_results_dir",
     "write_record",
 ]

@@ -10,6 +10,9 @@ Examples::
     econ-leaderboard seed reference zero vcg --mappo runs/mappo --bilevel runs/bilevel
     econ-leaderboard sync
 
+New records go to your results folder (``--results DIR``, else ``$ECON_LEADERBOARD_RESULTS``, else
+``leaderboard/`` in the working directory); every board shows them with the official records
+shipped with the package, and nothing is written inside the package.
 W&B runs are written offline (unless ``WANDB_MODE`` says otherwise) under ``runs/wandb/``, the
 folder of every W&B run of the suite (``$WANDB_DIR/wandb/`` if set; ``--wandb-dir`` moves it).
 A rejected submission exits with status 2 and writes nothing. A failure to write a record, a
@@ -30,15 +33,22 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from baselines import __version__
 from baselines.cli_options import add_track_option
+from baselines.extras import missing_module_hint
 from baselines.tracking import wandb_dir
 from leaderboards.boards import Board, boards, select
 from leaderboards.convert import FORMATS, read_converted
 from leaderboards.families import board_family
-from leaderboards.records import RESULTS_DIR, RecordWarning, StorageError, load_records
+from leaderboards.records import (
+    DEFAULT_RESULTS_DIR,
+    RESULTS_ENV,
+    RecordWarning,
+    StorageError,
+    load_records,
+)
 from leaderboards.render import (
     HEADER,
-    OUT_DIR,
     board_rows,
     describe,
     fmt,
@@ -47,6 +57,7 @@ from leaderboards.render import (
 )
 from leaderboards.submission import SubmissionError, load_submission
 
+PROG = "econ-leaderboard"
 DESCRIPTION = (
     "Submit, show, render, list, validate and seed the leaderboards of econ_envs. Run "
     "`econ-leaderboard COMMAND --help` for the options of a command."
@@ -61,12 +72,15 @@ _ALWAYS_SHOWN = ("#", "method", "score")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="econ-leaderboard", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
         "--results",
         type=Path,
-        default=RESULTS_DIR,
-        help="results root folder (default: the package's leaderboards/results)",
+        default=None,
+        help="your results folder: new records are written there, and boards show them with the "
+        f"official records shipped with the package (default: ${RESULTS_ENV}, else "
+        f"./{DEFAULT_RESULTS_DIR})",
     )
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", help="the command to run"
@@ -94,10 +108,7 @@ def _parser() -> argparse.ArgumentParser:
 
     render = commands.add_parser("render", help="write README.md and the plots of every board")
     render.add_argument(
-        "--out",
-        type=Path,
-        default=OUT_DIR,
-        help="output folder (default: the package's leaderboards/)",
+        "--out", type=Path, default=None, help="output folder (default: the results folder)"
     )
 
     commands.add_parser("boards", help="list the boards")
@@ -258,7 +269,7 @@ def _sync(args: argparse.Namespace) -> None:
 
 
 def _warn(message: Warning | str, *_: object, **__: object) -> None:
-    print(f"econ-leaderboard: warning: {message}", file=sys.stderr)
+    print(f"{PROG}: warning: {message}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -293,10 +304,16 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "sync":
             _sync(args)
     except StorageError as error:
-        print(f"econ-leaderboard: storage error: {error}", file=sys.stderr)
+        print(f"{PROG}: storage error: {error}", file=sys.stderr)
         return _STATUS_STORAGE
     except (SubmissionError, ValueError, OSError) as error:
-        print(f"econ-leaderboard: rejected: {error}", file=sys.stderr)
+        print(f"{PROG}: rejected: {error}", file=sys.stderr)
+        return _STATUS_REJECTED
+    except ModuleNotFoundError as error:
+        hint = missing_module_hint(error, f"{PROG} {args.command}")
+        if hint is None:
+            raise
+        print(f"{PROG}: error: {hint}", file=sys.stderr)
         return _STATUS_REJECTED
     return 0
 

@@ -1,6 +1,10 @@
 """Result records: build, write atomically, read back and rank (``schema/record.schema.json``).
 
-A record is one JSON file under ``<results root>/<env name>/<preset>/``. It is written to a
+A record is one JSON file under ``<results root>/<env name>/<preset>/``. Two roots make a board:
+the official records shipped with the package (:data:`OFFICIAL_RESULTS_DIR`, read-only, the
+boards' starting entries) and the user's results folder (:func:`user_results_dir`: ``--results``,
+``$ECON_LEADERBOARD_RESULTS``, or ``leaderboard/`` in the working directory), where every new
+record is written; nothing is ever written inside the installed package. A record is written to a
 temporary file in the same folder and renamed into place, so a reader never sees half a record
 and concurrent submissions never overwrite each other (each file name holds a random part).
 Two evaluations of the same submission give records that differ only in ``timestamp``.
@@ -50,14 +54,26 @@ from leaderboards.submission import (
 
 RECORD_VERSION = 1
 RECORD_SCHEMA_PATH = Path(__file__).with_name("schema") / "record.schema.json"
-#: the committed records of the seeded boards
-RESULTS_DIR = Path(__file__).with_name("results")
+#: the official records, shipped with the package: read by every board, never written by a user
+OFFICIAL_RESULTS_DIR = Path(__file__).with_name("results")
+#: the environment variable that names the user's results folder
+RESULTS_ENV = "ECON_LEADERBOARD_RESULTS"
+#: the user's results folder when neither ``--results`` nor ``$ECON_LEADERBOARD_RESULTS`` names one
+DEFAULT_RESULTS_DIR = Path("leaderboard")
 #: the largest record file read (a record holds its submission, at most ``MAX_BYTES``)
 MAX_RECORD_BYTES = 4 * MAX_BYTES
 #: a temporary file older than this (seconds) was left by a killed writer
 STALE_TEMPORARY_S = 600.0
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def user_results_dir(root: Path | str | None = None) -> Path:
+    """The user's results folder: ``root`` if given, else ``$ECON_LEADERBOARD_RESULTS`` if set,
+    else ``leaderboard/`` in the working directory."""
+    if root is not None:
+        return Path(root)
+    return Path(os.environ.get(RESULTS_ENV) or DEFAULT_RESULTS_DIR)
 
 
 @cache
@@ -156,15 +172,26 @@ def remove_stale_temporaries(folder: Path, older_than_s: float = STALE_TEMPORARY
     return removed
 
 
-def write_record(record: dict[str, Any], root: Path | str = RESULTS_DIR) -> Path:
-    """Write ``record`` atomically under ``root``/<board>/ and return its path.
+def check_writable(folder: Path) -> None:
+    """Create ``folder`` if needed and write and remove a temporary file in it, so that an
+    unwritable results folder is a :class:`StorageError` naming it before a long evaluation."""
+    with storing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        os.close(handle)
+        os.unlink(temporary)
+
+
+def write_record(record: dict[str, Any], root: Path | str | None = None) -> Path:
+    """Write ``record`` atomically under ``root``/<board>/ (default :func:`user_results_dir`) and
+    return its path.
 
     The JSON goes to a hidden temporary file (``.*.tmp``, git-ignored) in the target folder, is
     flushed to disk, then renamed to a fresh unique name; on any error the temporary file is
     removed, and temporaries that a killed writer left behind are removed on the next write
     (:func:`remove_stale_temporaries`). An ``OSError`` becomes a :class:`StorageError`.
     """
-    folder = Path(root, *record["board"].split("/"))
+    folder = Path(user_results_dir(root), *record["board"].split("/"))
     text = json.dumps(record, indent=1, sort_keys=True, allow_nan=False) + "\n"
     with storing(folder):
         folder.mkdir(parents=True, exist_ok=True)
@@ -225,12 +252,25 @@ def read_record(path: Path, board: Board | None = None) -> StoredRecord:
         raise ValueError(f"{path} is not a valid result record: {error}") from None
 
 
-def stored_records(board: Board, root: Path | str = RESULTS_DIR) -> list[StoredRecord]:
-    """The board's valid records under ``root``, one per entry (:attr:`Submission.entry_key`: the
-    newest record of identical resubmissions), unranked. Every other ``*.json`` file is skipped
-    with a :class:`RecordWarning` naming it."""
+def record_roots(root: Path | str | None = None, *, official: bool = True) -> list[Path]:
+    """The results roots a board is read from: ``root`` (default :func:`user_results_dir`) and, if
+    ``official``, the official records (once, when ``root`` is that folder itself)."""
+    roots = [user_results_dir(root)]
+    if official and roots[0].resolve() != OFFICIAL_RESULTS_DIR.resolve():
+        roots.insert(0, OFFICIAL_RESULTS_DIR)
+    return roots
+
+
+def stored_records(
+    board: Board, root: Path | str | None = None, *, official: bool = True
+) -> list[StoredRecord]:
+    """The board's valid records under ``root`` (default :func:`user_results_dir`) and, if
+    ``official``, the official ones, one per entry (:attr:`Submission.entry_key`: the newest
+    record of identical resubmissions), unranked. Every other ``*.json`` file is skipped with a
+    :class:`RecordWarning` naming it."""
     newest: dict[str, StoredRecord] = {}
-    for path in sorted(Path(root, *board.directory.parts).glob("[!.]*.json")):
+    folders = [Path(r, *board.directory.parts) for r in record_roots(root, official=official)]
+    for path in (p for folder in folders for p in sorted(folder.glob("[!.]*.json"))):
         try:
             stored = read_record(path, board)
         except ValueError as error:
@@ -242,9 +282,12 @@ def stored_records(board: Board, root: Path | str = RESULTS_DIR) -> list[StoredR
     return list(newest.values())
 
 
-def load_records(board: Board, root: Path | str = RESULTS_DIR) -> list[dict[str, Any]]:
-    """The board's records under ``root`` (:func:`stored_records`), ranked best first."""
-    return rank((stored.record for stored in stored_records(board, root)), board)
+def load_records(
+    board: Board, root: Path | str | None = None, *, official: bool = True
+) -> list[dict[str, Any]]:
+    """The board's records (:func:`stored_records`), ranked best first."""
+    records = stored_records(board, root, official=official)
+    return rank((stored.record for stored in records), board)
 
 
 def _finite_or_inf(value: float) -> float:

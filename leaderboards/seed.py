@@ -30,7 +30,6 @@ from econ_envs import AMA, optimal_mspm_table
 from leaderboards.boards import boards
 from leaderboards.convert import from_bilevel, read_converted
 from leaderboards.families import BOARD_FAMILIES, board_family
-from leaderboards.records import RESULTS_DIR
 from leaderboards.submission import submission_data, table_submission
 from leaderboards.submit import SubmitResult, submit
 
@@ -140,7 +139,7 @@ SOURCES: dict[str, Callable[[], Iterable[dict[str, Any]]]] = {
 def seed_boards(
     submissions: Iterable[dict[str, Any] | Path],
     *,
-    results_dir: Path | str = RESULTS_DIR,
+    results_dir: Path | str | None = None,
     wandb_dir: Path | str | None = DEFAULT_WANDB_DIR,
     force: bool = False,
     progress: Callable[[dict[str, Any]], None] | None = None,

@@ -4,8 +4,9 @@
 submission raises :class:`~leaderboards.submission.SubmissionError` before anything is written.
 
 Order: check, look for an identical entry on the board (same method and table or params: then
-nothing is evaluated, written or logged, and the earlier record is returned), evaluate, write the
-record atomically, then log its W&B run. A failure to write either is a
+nothing is evaluated, written or logged, and the earlier record is returned), check that the
+results folder is writable, evaluate, write the record atomically, then log its W&B run. A
+failure to write either is a
 :class:`~leaderboards.records.StorageError`; a run left missing or truncated (by that, or by a
 kill) is re-logged from the record by ``econ-leaderboard sync`` (:mod:`leaderboards.sync`).
 """
@@ -20,10 +21,11 @@ from typing import Any
 from baselines.tracking import DEFAULT_WANDB_DIR
 from leaderboards.evaluator import evaluate_submission
 from leaderboards.records import (
-    RESULTS_DIR,
     StorageError,
+    check_writable,
     make_record,
     stored_records,
+    user_results_dir,
     write_record,
 )
 from leaderboards.submission import load_submission
@@ -53,7 +55,7 @@ def submit(
     *,
     env_id: str | None = None,
     method: str | None = None,
-    results_dir: Path | str = RESULTS_DIR,
+    results_dir: Path | str | None = None,
     wandb_dir: Path | str | None = DEFAULT_WANDB_DIR,
     force: bool = False,
 ) -> SubmitResult:
@@ -63,7 +65,8 @@ def submit(
         source: the submission file, or the submission as a mapping.
         env_id: if given, the submission must be for this id.
         method: if given, replaces the submission's method name.
-        results_dir: the results root (records go to ``<root>/<env name>/<preset>/``).
+        results_dir: the user's results root (records go to ``<root>/<env name>/<preset>/``;
+            default :func:`~leaderboards.records.user_results_dir`); the official records count too.
         wandb_dir: where the W&B run is written (``<wandb_dir>/wandb/``; default ``runs``, the
             documented folder, which the CLI replaces by ``$WANDB_DIR`` when set); ``None`` =
             no run.
@@ -75,6 +78,7 @@ def submit(
         for stored in stored_records(submission.board, results_dir):
             if stored.submission.entry_key == submission.entry_key:
                 return SubmitResult(stored.record, stored.path, None, duplicate=True)
+    check_writable(Path(user_results_dir(results_dir), *submission.board.directory.parts))
     record = make_record(submission, evaluate_submission(submission))
     path = write_record(record, results_dir)
     run = None

@@ -19,7 +19,7 @@ from typing import Any
 
 from baselines.tracking import DEFAULT_WANDB_DIR, wandb_mode
 from leaderboards.boards import boards
-from leaderboards.records import RESULTS_DIR, load_records, remove_stale_temporaries, storing
+from leaderboards.records import load_records, remove_stale_temporaries, storing, user_results_dir
 
 
 @dataclass
@@ -38,13 +38,15 @@ class SyncReport:
 
 
 def sync(
-    results_dir: Path | str = RESULTS_DIR,
+    results_dir: Path | str | None = None,
     wandb_dir: Path | str = DEFAULT_WANDB_DIR,
     *,
     progress: Callable[[dict[str, Any], str, Path], None] | None = None,
 ) -> SyncReport:
-    """Re-log the W&B run of every listed record under ``results_dir`` whose offline run under
-    ``<wandb_dir>/wandb/`` is missing or truncated; ``progress`` is called after each.
+    """Re-log the W&B run of every listed record under ``results_dir`` (default
+    :func:`~leaderboards.records.user_results_dir`; the official records are not this machine's
+    runs) whose offline run under ``<wandb_dir>/wandb/`` is missing or truncated; ``progress``
+    is called after each.
 
     Needs offline W&B (``WANDB_MODE`` unset or ``offline``): an online run cannot be checked here,
     so a ``ValueError`` says so. Writing failures raise :class:`~leaderboards.records.StorageError`.
@@ -58,10 +60,10 @@ def sync(
         )
     report = SyncReport()
     for board in boards():
-        folder = Path(results_dir, *board.directory.parts)
+        folder = Path(user_results_dir(results_dir), *board.directory.parts)
         with storing(folder):
             report.removed += remove_stale_temporaries(folder)
-        for record in load_records(board, results_dir):
+        for record in load_records(board, results_dir, official=False):
             report.checked += 1
             state = run_state(record, wandb_dir)
             if state == "whole":

@@ -1,4 +1,4 @@
-"""``econ-baselines sweep``: run a sweep file on Ray Tune (``econ-envs[distributed]``).
+"""``econ-baselines sweep``: run a sweep file on Ray Tune (``econ-envs-baselines[distributed]``).
 
 Examples::
 
@@ -49,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the sweep file, run the sweep, print its summary (and submit); return 0. A bad
     sweep file or option raises :class:`~baselines.cli_errors.UsageError` before Ray starts."""
+    from baselines.sweep.runner import run_sweep  # Ray, before anything is written
     from baselines.sweep.schema import SweepError, load_sweep
 
     if args.resume is not None:
@@ -68,12 +69,6 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"--config: {sweep_dir} exists; continue it with --resume {sweep_dir}")
         sweep_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, sweep_dir / SWEEP_FILE)
-    try:
-        from baselines.sweep.runner import run_sweep
-    except ImportError as error:
-        raise UsageError(
-            f'needs Ray Tune ({error}): pip install "econ-envs[distributed]"'
-        ) from None
     rows = run_sweep(config, sweep_dir, address=args.address, resume=args.resume is not None)
     if args.submit == "best":
         from baselines.sweep.submit import submit_best

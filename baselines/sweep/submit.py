@@ -23,11 +23,11 @@ def submit_best(
     """Submit every row's best trial; return the accepted records. A rejected submission
     (e.g. no board has the row's keywords) is reported and skipped.
 
-    ``results_dir``: the leaderboards' results root (default: the boards' own);
+    ``results_dir``: the user's leaderboard results root (default: the leaderboards' own
+    default, :func:`leaderboards.records.user_results_dir`);
     ``wandb_dir``: where the submissions' W&B runs go (``None``: no run).
     """
     from leaderboards.convert import read_converted
-    from leaderboards.records import RESULTS_DIR
     from leaderboards.submit import submit
 
     records = []
@@ -41,7 +41,7 @@ def submit_best(
             submitted = submit(
                 read_converted(path, result["format"]),
                 env_id=row.env_id,
-                results_dir=RESULTS_DIR if results_dir is None else results_dir,
+                results_dir=results_dir,
                 wandb_dir=wandb_dir,
             )
         except ValueError as error:  # SubmissionError included
