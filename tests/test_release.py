@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+import tomllib
 
 import econ_envs
 from tests import ROOT
-
-pytestmark = pytest.mark.slow
 
 VERSION = econ_envs.__version__
 #: what a user's shell would not have: this checkout on the path, a virtual environment active
@@ -127,6 +127,22 @@ def _torch_requirement() -> str:
     return "torch==" + metadata.version("torch").split("+")[0]
 
 
+def test_both_distributions_carry_one_version() -> None:
+    core = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    second = ROOT / "scripts" / "econ-envs-baselines"
+    baselines = tomllib.loads((second / "pyproject.toml").read_text())["project"]
+    assert core["dynamic"] == ["version"] and baselines["version"] == VERSION
+    assert f"econ-envs=={VERSION}" in baselines["dependencies"]
+    assert core["dependencies"] == ["numpy>=1.24", "gymnasium>=1.1", "pettingzoo>=1.24"]
+    latest = re.search(
+        r"^## \[(.+?)\] - (\d{4}-\d{2}-\d{2})$", (ROOT / "CHANGELOG.md").read_text(), re.M
+    )
+    assert latest is not None and latest[1] == VERSION
+    for link in ("baselines", "leaderboards", "README.md", "LICENSE", "CHANGELOG.md"):
+        assert (second / link).resolve() == (ROOT / link).resolve(), link
+
+
+@pytest.mark.slow
 def test_both_wheels_install_outside_the_source_tree_and_run_the_users_path(
     tmp_path: Path,
 ) -> None:
