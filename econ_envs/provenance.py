@@ -12,15 +12,26 @@ from pathlib import Path
 
 
 def git_commit(repo: Path | None = None) -> str | None:
-    """The current git commit of ``repo`` (default: this checkout), or ``None`` outside git."""
-    where = repo or Path(__file__).resolve().parent
+    """The current git commit of ``repo`` (default: the checkout this package runs from), or
+    ``None`` outside git. An installed package has no commit of its own: one installed into a
+    virtual environment that lies inside some other git repository gets ``None``, not that
+    repository's commit."""
+    package = Path(__file__).resolve().parent
+    where = repo or package
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True
+            ["git", "rev-parse", "--show-toplevel", "HEAD"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            check=True,
         )
     except (OSError, subprocess.CalledProcessError):
         return None
-    return out.stdout.strip() or None
+    top, _, commit = out.stdout.strip().partition("\n")
+    if repo is None and Path(top, package.name).resolve() != package:
+        return None
+    return commit or None
 
 
 def package_version() -> str:

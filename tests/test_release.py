@@ -66,9 +66,10 @@ def _user_env() -> dict[str, str]:
 
 class User:
     """A user's shell: a fresh virtual environment and a working directory, both outside the
-    source tree."""
+    source tree, in a git repository of the user's own."""
 
     def __init__(self, home: Path) -> None:
+        subprocess.run(["git", "init", "--quiet", home], check=True)
         self.venv = home / "venv"
         self.cwd = home / "work"
         self.cwd.mkdir(parents=True)
@@ -173,7 +174,9 @@ def test_both_wheels_install_outside_the_source_tree_and_run_the_users_path(
     ).stdout
     (record,) = (user.cwd / "leaderboard" / "MessageAllocation-v0" / "default").glob("*.json")
     assert f"record: {record.relative_to(user.cwd)}" in submitted
-    assert json.loads(record.read_text())["package_version"] == VERSION
+    provenance = json.loads(record.read_text())
+    assert provenance["package_version"] == VERSION
+    assert provenance["git_commit"] is None  # not the commit of the user's own repository
 
     shown = user.run("econ-leaderboard", "show", ENV_ID, "--top", "50").stdout
     official = _official_methods("MessageAllocation-v0/default")
