@@ -69,7 +69,9 @@ class User:
     source tree, in a git repository of the user's own."""
 
     def __init__(self, home: Path) -> None:
+        git = ["git", "-C", home, "-c", "user.name=user", "-c", "user.email=user@localhost"]
         subprocess.run(["git", "init", "--quiet", home], check=True)
+        subprocess.run([*git, "commit", "--quiet", "--allow-empty", "-m", "mine"], check=True)
         self.venv = home / "venv"
         self.cwd = home / "work"
         self.cwd.mkdir(parents=True)
