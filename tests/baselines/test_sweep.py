@@ -200,7 +200,7 @@ class Smoke:
 @pytest.fixture(scope="module")
 def smoke(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Smoke]:
     ray = pytest.importorskip(
-        "ray", reason='sweeps need Ray Tune: pip install "econ-envs[distributed]"'
+        "ray", reason='sweeps need Ray Tune: pip install "econ-envs-baselines[distributed]"'
     )
     from ray import cloudpickle
 
