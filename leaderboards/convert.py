@@ -15,6 +15,7 @@ from leaderboards.submission import (
     SubmissionError,
     params_submission,
     parse_submission,
+    read_submission_file,
     table_submission,
 )
 
@@ -71,4 +72,4 @@ def convert(data: Any, fmt: str) -> dict[str, Any]:
 
 def read_converted(path: Path | str, fmt: str) -> dict[str, Any]:
     """Read a baseline's result file (strict JSON) and convert it to a submission."""
-    return convert(parse_submission(Path(path).read_bytes()), fmt)
+    return convert(parse_submission(read_submission_file(path)), fmt)

@@ -42,6 +42,7 @@ import jsonschema
 
 import econ_envs  # noqa: F401  (registers the ids with gymnasium)
 from econ_envs import git_commit, package_version
+from econ_envs.files import read_text
 from leaderboards.boards import Board
 from leaderboards.evaluator import EVALUATOR_VERSION, Evaluation
 from leaderboards.submission import (
@@ -226,11 +227,10 @@ class StoredRecord:
 
 
 def _check_record(path: Path, board: Board | None) -> StoredRecord:
-    if not path.is_file():
-        raise ValueError("it is not a regular file (a folder, or a link to nothing)")
-    if path.stat().st_size > MAX_RECORD_BYTES:
-        raise ValueError(f"it is larger than {MAX_RECORD_BYTES} bytes")
-    record = parse_json(path.read_bytes(), "record", MAX_RECORD_BYTES)
+    # a record lies where it is listed: no link (to a record of another tree, or to nothing)
+    record = parse_json(
+        read_text(path, MAX_RECORD_BYTES, follow_links=False), "record", MAX_RECORD_BYTES
+    )
     check_schema(record, record_schema(), "record")
     submission = validate_submission(record["submission"])
     claimed = (record["board"], record["env_id"], record["env_kwargs"], record["method"])

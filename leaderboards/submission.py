@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
+import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from numpy.typing import ArrayLike
 
 from econ_envs import entry
 from econ_envs.ama import AMAParams
+from econ_envs.files import read_text
 from leaderboards.boards import Board, find_board
 from leaderboards.families import SubmissionError, board_family
 from leaderboards.families.ama import params_payload
@@ -92,6 +95,15 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _float_range_int(text: str) -> int:
+    value = int(text)
+    if abs(value) > sys.float_info.max:
+        raise ValueError(
+            f"contains an integer of {len(text)} digits: numbers must be in float range"
+        )
+    return value
+
+
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     counts = Counter(k for k, _ in pairs)
     duplicated = sorted(k for k, n in counts.items() if n > 1)
@@ -102,7 +114,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def parse_json(text: str | bytes, what: str, max_bytes: int) -> Any:
     """Parse the JSON of a ``what`` strictly: at most ``max_bytes``, UTF-8, no NaN/Infinity and no
-    number that overflows to infinity, no duplicate keys; :class:`SubmissionError` says why not."""
+    number outside the float range, no duplicate keys; :class:`SubmissionError` says why not."""
     if len(text) > max_bytes:
         raise SubmissionError(f"{what} is {len(text)} bytes; the limit is {max_bytes}")
     try:
@@ -110,12 +122,22 @@ def parse_json(text: str | bytes, what: str, max_bytes: int) -> Any:
             text,
             parse_constant=_reject_constant,
             parse_float=_finite_float,
+            parse_int=_float_range_int,
             object_pairs_hook=_unique_keys,
         )
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise SubmissionError(f"{what} is not valid JSON: {error}") from None
     except ValueError as error:
         raise SubmissionError(f"{what} JSON {error}") from None
+
+
+def read_submission_file(path: Path | str) -> str:
+    """The text of a submission (or result) file: a regular UTF-8 file of at most
+    :data:`MAX_BYTES` (:mod:`baselines.files`); :class:`SubmissionError` says why not."""
+    try:
+        return read_text(path, MAX_BYTES)
+    except ValueError as error:
+        raise SubmissionError(str(error)) from None
 
 
 def parse_submission(text: str | bytes) -> Any:
@@ -170,10 +192,7 @@ def load_submission(
             raise SubmissionError(f"submission is not plain finite JSON data: {error}") from None
         data = parse_submission(text)
     else:
-        path = Path(source)
-        if path.stat().st_size > MAX_BYTES:
-            raise SubmissionError(f"{path} is larger than {MAX_BYTES} bytes")
-        data = parse_submission(path.read_bytes())
+        data = parse_submission(read_submission_file(source))
     if method is not None and isinstance(data, dict):
         data["method"] = method
     if env_id is not None and isinstance(data, dict) and data.get("env_id") != env_id:
@@ -203,8 +222,8 @@ def submission_data(
     :class:`SubmissionError` if the result would be rejected.
     """
     training: dict[str, Any] = {
-        "seeds": [int(s) for s in training_seeds],
-        "steps": None if steps is None else int(steps),
+        "seeds": [_integer(s, "training_seeds") for s in training_seeds],
+        "steps": None if steps is None else _integer(steps, "steps"),
         "wall_clock_s": None if wall_clock_s is None else float(wall_clock_s),
     }
     if curve is not None:
@@ -220,6 +239,14 @@ def submission_data(
         "links": list(links),
     }
     return dict(load_submission(data).data)
+
+
+def _integer(value: Any, name: str) -> int:
+    """``value`` as a Python int if it is an integer (numpy's too); a ``1.7`` is refused, not
+    rounded."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    raise SubmissionError(f"{name} must be integers, got {value!r}")
 
 
 def table_submission(env_id: str, table: ArrayLike, **metadata: Any) -> dict[str, Any]:

@@ -72,6 +72,12 @@ def replaced(old: str, new: str) -> Callable[[Path, Path], None]:
     return write
 
 
+def _link_to_copy(root: Path, path: Path) -> None:
+    elsewhere = root.parent / "elsewhere.json"
+    elsewhere.write_text(json.dumps(good_record(root)))
+    path.symlink_to(elsewhere)
+
+
 def _set(*keys: str, value: object) -> Callable[[dict], None]:
     def change(record: dict) -> None:
         target = record
@@ -83,10 +89,10 @@ def _set(*keys: str, value: object) -> Callable[[dict], None]:
 
 
 BAD_FILES: dict[str, tuple[Callable[[Path, Path], None], str]] = {
-    "stray directory": (lambda root, path: path.mkdir(), "not a regular file"),
+    "stray directory": (lambda root, path: path.mkdir(), "it is a folder"),
     "dangling symlink": (
         lambda root, path: path.symlink_to(root / "nowhere.json"),
-        "not a regular file",
+        "it is a symbolic link",
     ),
     "training.steps a string": (
         edited(_set("training", "steps", value="1234")),
@@ -103,7 +109,23 @@ BAD_FILES: dict[str, tuple[Callable[[Path, Path], None], str]] = {
     "negative infinite regret": (replaced('"regret": 0.0', '"regret": -1e400'), "contains -1e400"),
     "non-UTF-8 bytes": (
         lambda root, path: path.write_bytes(b'{"method": "caf\xe9"}'),
-        "not valid JSON",
+        "is not UTF-8 text (invalid continuation byte at byte 15)",
+    ),
+    "UTF-16 text": (
+        lambda root, path: path.write_text(json.dumps(good_record(root)), encoding="utf-16"),
+        "byte-order mark",
+    ),
+    "UTF-8 with a byte-order mark": (
+        lambda root, path: path.write_text(json.dumps(good_record(root)), encoding="utf-8-sig"),
+        "byte-order mark",
+    ),
+    "a link to a valid record outside the tree": (
+        lambda root, path: _link_to_copy(root, path),
+        "it is a symbolic link",
+    ),
+    "training.steps of 401 digits": (
+        replaced('"steps": 1234', '"steps": 1' + "0" * 400),
+        "an integer of 401 digits: numbers must be in float range",
     ),
     "not an object": (lambda root, path: path.write_text("[1, 2, 3]"), "schema"),
     "evaluation garbage": (edited(_set("evaluation", value={"per_seed": "x"})), "evaluation"),

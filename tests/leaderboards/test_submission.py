@@ -4,6 +4,7 @@ nothing; good ones built by the helpers round-trip."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from leaderboards import (
     table_submission,
 )
 from leaderboards.cli import main
+from leaderboards.convert import from_mappo, read_converted
 
 MSG = "econ_envs/MessageAllocation-v0"
 
@@ -86,7 +88,7 @@ def test_bad_submission_is_rejected_and_writes_nothing(name: str, tmp_path: Path
         ('{"table": [Infinity]}', "Infinity"),
         ('{"env_id": 1, "env_id": 2}', "repeats the key"),
         ('{"env_id": "econ_envs/MessageAllocation-v0", ', "not valid JSON"),
-        ("\xff\xfe", "not valid JSON"),
+        ("\xff\xfe", "byte-order mark"),
     ],
 )
 def test_malformed_json_file_is_rejected_by_the_cli(
@@ -188,3 +190,51 @@ def test_bad_baseline_result_files_are_rejected(fmt: str, data: object, message:
 
     with pytest.raises(SubmissionError, match=message):
         convert(data, fmt)
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _device(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+@pytest.mark.parametrize(
+    ("make", "fmt", "message"),
+    [
+        (_fifo, "submission", "it is not a regular file (a FIFO or device)"),
+        (_device, "submission", "it is not a regular file (a FIFO or device)"),
+        (_device, "mappo", "it is not a regular file (a FIFO or device)"),
+        (
+            lambda p: p.write_text(
+                json.dumps(good()).replace("[0, 1, 2]", "[0, 1, 1" + "0" * 400 + "]")
+            ),
+            "submission",
+            "an integer of 401 digits: numbers must be in float range",
+        ),
+    ],
+    ids=["FIFO", "link to /dev/zero", "link to /dev/zero as a mappo file", "a 401-digit entry"],
+)
+def test_a_file_that_is_no_submission_is_one_line_and_read_with_a_bound(
+    make, fmt: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "policy.json"
+    make(path)
+    results = tmp_path / "results"
+    args = ["--results", str(results), "submit", "--env", MSG, "--file", str(path)]
+    assert main([*args, "--format", fmt, "--no-track"]) == 2  # returns: no blocking, no 3 GB read
+    err = capsys.readouterr().err
+    assert err.startswith("econ-leaderboard: rejected: ") and err.count("\n") == 1
+    assert message in err and not results.exists()
+
+
+def test_a_fractional_training_seed_is_refused_not_rounded(tmp_path: Path) -> None:
+    result = {"env_id": MSG, "table": [0, 1, 2], "method": "mappo", "training_seed": 1.7}
+    path = tmp_path / "policy_table.json"
+    path.write_text(json.dumps(result))
+    with pytest.raises(SubmissionError, match=r"training_seeds must be integers, got 1\.7"):
+        read_converted(path, "mappo")
+    assert load_submission(from_mappo({**result, "training_seed": np.int64(2)})).data["training"][
+        "seeds"
+    ] == [2]
