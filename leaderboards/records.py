@@ -173,6 +173,24 @@ def remove_stale_temporaries(folder: Path, older_than_s: float = STALE_TEMPORARY
     return removed
 
 
+#: the lock file of a board folder (held while a submission looks for its entry and writes)
+LOCK_NAME = ".lock"
+
+
+@contextlib.contextmanager
+def board_lock(folder: Path) -> Iterator[None]:
+    """Hold the exclusive lock of a board folder (an advisory ``flock`` on its ``.lock`` file,
+    released when the holder exits, even if it is killed)."""
+    import fcntl  # POSIX; imported here so that reading records works everywhere
+
+    with storing(folder), open(folder / LOCK_NAME, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def check_writable(folder: Path) -> None:
     """Create ``folder`` if needed and write and remove a temporary file in it, so that an
     unwritable results folder is a :class:`StorageError` naming it before a long evaluation."""

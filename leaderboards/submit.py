@@ -5,7 +5,9 @@ submission raises :class:`~leaderboards.submission.SubmissionError` before anyth
 
 Order: check, look for an identical entry on the board (same method and table or params: then
 nothing is evaluated, written or logged, and the earlier record is returned), check that the
-results folder is writable, evaluate, write the record atomically, then log its W&B run. A
+results folder is writable, evaluate, then, holding the board folder's lock, look again and
+write the record atomically (N identical concurrent submissions record one), then log its
+W&B run. A
 failure to write either is a
 :class:`~leaderboards.records.StorageError`; a run left missing or truncated (by that, or by a
 kill) is re-logged from the record by ``econ-leaderboard sync`` (:mod:`leaderboards.sync`).
@@ -22,13 +24,14 @@ from baselines.tracking import DEFAULT_WANDB_DIR
 from leaderboards.evaluator import evaluate_submission
 from leaderboards.records import (
     StorageError,
+    board_lock,
     check_writable,
     make_record,
     stored_records,
     user_results_dir,
     write_record,
 )
-from leaderboards.submission import load_submission
+from leaderboards.submission import Submission, load_submission
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,14 @@ class SubmitResult:
     path: Path
     wandb_run: Path | None
     duplicate: bool = False
+
+
+def _on_the_board(submission: Submission, results_dir: Path | str | None) -> SubmitResult | None:
+    """The earlier record of the same entry, if the board has one."""
+    for stored in stored_records(submission.board, results_dir):
+        if stored.submission.entry_key == submission.entry_key:
+            return SubmitResult(stored.record, stored.path, None, duplicate=True)
+    return None
 
 
 def submit(
@@ -74,13 +85,17 @@ def submit(
             record of an entry is the one listed).
     """
     submission = load_submission(source, env_id=env_id, method=method)
-    if not force:
-        for stored in stored_records(submission.board, results_dir):
-            if stored.submission.entry_key == submission.entry_key:
-                return SubmitResult(stored.record, stored.path, None, duplicate=True)
-    check_writable(Path(user_results_dir(results_dir), *submission.board.directory.parts))
+    earlier = None if force else _on_the_board(submission, results_dir)
+    if earlier is not None:
+        return earlier
+    folder = Path(user_results_dir(results_dir), *submission.board.directory.parts)
+    check_writable(folder)
     record = make_record(submission, evaluate_submission(submission))
-    path = write_record(record, results_dir)
+    with board_lock(folder):  # concurrent identical submissions: the first one is recorded
+        earlier = None if force else _on_the_board(submission, results_dir)
+        if earlier is not None:
+            return earlier
+        path = write_record(record, results_dir)
     run = None
     if wandb_dir is not None:
         from leaderboards.wandb_log import log_record
