@@ -17,11 +17,11 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import pytest
-import tomllib
 
 import econ_envs
 from tests import ROOT
@@ -136,7 +136,7 @@ def test_both_distributions_carry_one_version() -> None:
     baselines = tomllib.loads((second / "pyproject.toml").read_text())["project"]
     assert core["dynamic"] == ["version"] and baselines["version"] == VERSION
     assert f"econ-envs=={VERSION}" in baselines["dependencies"]
-    assert core["dependencies"] == ["numpy>=1.24", "gymnasium>=1.1", "pettingzoo>=1.24"]
+    assert core["dependencies"] == ["numpy>=1.24", "gymnasium>=1.1", "pettingzoo>=1.24.2"]
     latest = re.search(
         r"^## \[(.+?)\] - (\d{4}-\d{2}-\d{2})$", (ROOT / "CHANGELOG.md").read_text(), re.M
     )
