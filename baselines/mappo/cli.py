@@ -183,7 +183,12 @@ def run(args: argparse.Namespace) -> int:
     resume, run_dir = None, None
     if config is None:
         config, resume, run_dir = _resumed(args)
-    result = train(config, run_dir=run_dir, resume=resume)
+    from baselines.mappo.run_folder import RunFolderInUse
+
+    try:
+        result = train(config, run_dir=run_dir, resume=resume)
+    except RunFolderInUse as error:
+        raise UsageError(f"--resume: {error}") from None
     score, deterministic = result.score, result.deterministic
     gap = "unknown" if score.optimality_gap is None else f"{score.optimality_gap:.4f}"
     solved = "not found" if result.solved_at is None else f"at step {result.solved_at:,}"

@@ -51,6 +51,7 @@ from baselines.mappo.rollout import (
     rollout_state,
     spaces,
 )
+from baselines.mappo.run_folder import claim_run_folder, run_folder_lock
 from baselines.mappo.update import update
 
 TABLE_NAME = "policy_table.json"
@@ -252,13 +253,28 @@ def train(
     Writes ``checkpoint.pt`` (every ``checkpoint_seconds`` and at the end), then
     ``policy_table.json`` (the exported table with its exact score, the deterministic policy's
     beside it) and ``submission.json`` (the same table as a leaderboard submission) to
-    ``run_dir`` (default ``config.run_dir/<run name>``) and, if ``config.track``, an offline
+    ``run_dir`` (default ``config.run_dir/<run name>``, created exclusively: ``<run name>-2``
+    if another run took that name in the same second) and, if ``config.track``, an offline
     W&B run under ``<wandb_dir>/wandb/`` (default: :func:`baselines.tracking.wandb_dir`, the
     one folder of every W&B run). ``on_checkpoint(checkpoint)`` is called after each
-    periodic checkpoint is written (a sweep reports it to Ray Tune).
+    periodic checkpoint is written (a sweep reports it to Ray Tune). The run holds
+    ``run_dir``'s lock while it trains: :class:`~baselines.mappo.run_folder.RunFolderInUse` if
+    another live run holds it.
     """
     run = TrainingRun(config, resume)
-    run_dir = Path(run_dir) if run_dir is not None else Path(config.run_dir) / run.name
+    if run_dir is None:  # a new folder, never one of another run started in the same second
+        run.name, run_dir = claim_run_folder(Path(config.run_dir), run.name)
+    with run_folder_lock(Path(run_dir)):
+        return _train_locked(run, Path(run_dir), on_checkpoint, wandb_dir)
+
+
+def _train_locked(
+    run: TrainingRun,
+    run_dir: Path,
+    on_checkpoint: Callable[[Checkpoint], None] | None,
+    wandb_dir: Path | str | None,
+) -> TrainResult:
+    config = run.config
     wandb_run = _start_wandb(config, run, wandb_dir) if config.track else None
     first_step, first_clock = run.global_step, run.wall_clock
     try:
