@@ -34,7 +34,7 @@ class DesignerVectorEnv(SyncVectorEnv):
 
     Raises:
         ValueError: naming ``autoreset_mode``, ``num_envs`` (before more than one env is built:
-            ``num_envs`` times the action size may be at most
+            ``num_envs`` times one env's action size and mechanism MDP arrays may be at most
             :data:`~econ_envs.validation.MAX_ENTRIES`) or a designer keyword.
     """
 
@@ -48,9 +48,13 @@ class DesignerVectorEnv(SyncVectorEnv):
         count = check_positive_int("num_envs", num_envs)
         mode = check_autoreset_mode(autoreset_mode, tuple(AutoresetMode))
         first = gymnasium.make(env_id, **kwargs)  # bad keywords fail here, once
+        mdp = first.unwrapped.domain.mdp  # each env holds its own mechanism MDP
+        per_env = first.action_space.shape[0] + sum(
+            array.size for array in (mdp.next_state, mdp.features, mdp.forbidden_without)
+        )
         check_size(
-            "action entries (num_envs x boosts and weights)",
-            count * first.action_space.shape[0],
+            "entries (num_envs x one env's boosts, weights and mechanism MDP arrays)",
+            count * per_env,
             MAX_ENTRIES,
             num_envs=num_envs,
         )

@@ -341,3 +341,12 @@ def test_boost_bound_is_bounded_by_float32_and_samples():
     env.reset(seed=0)
     env.action_space.seed(0)
     assert np.isfinite(env.step(env.action_space.sample())[1])
+
+
+def test_a_vector_env_counts_each_envs_mechanism_mdp_before_building_the_rest() -> None:
+    """Each designer env holds its own mechanism MDP: 128 envs of 15 tasks would take > 5 GB."""
+    with (
+        allocates_at_most(),
+        pytest.raises(ValueError, match=r"^num_envs=128 implies 285,204,224 entries \(num_envs"),
+    ):
+        gymnasium.make_vec("econ_envs/TaskScheduling-v0", 128, n_tasks=15)
