@@ -15,7 +15,9 @@ only for some orders and prices. The search:
    env's follower dynamics, then the exact value and follower regret), tables whose followers
    are in equilibrium on every seed ranked first;
 
-until a table within ``tolerance`` of loss 0 with follower regret 0 is found, or time runs out.
+until a table within ``tolerance`` of loss 0 with follower regret 0 is found, or the budget is
+spent: ``max_evaluations`` tables scored (deterministic: the same tables for the same ``seed``)
+and/or ``time_limit`` seconds of wall clock.
 The groups only choose the prices: what the followers send is what their dynamics learn, and the
 evaluator judges the table. This is an oracle (exact search with the game's structure), not a
 learning method: it certifies that the optimum exists and what it looks like.
@@ -53,7 +55,8 @@ def zero_loss_mspm_table(
     env_id: str = "econ_envs/MSPM-v0",
     *,
     seed: int = 0,
-    time_limit: float = 600.0,
+    time_limit: float | None = 600.0,
+    max_evaluations: int | None = None,
     price_step: float = 0.05,
     seeds: Sequence[int] = EVAL_SEEDS,
     tolerance: float = TOLERANCE,
@@ -62,10 +65,15 @@ def zero_loss_mspm_table(
     **env_kwargs: Any,
 ) -> TableSearchResult:
     """Search for a table of welfare loss 0 (within ``tolerance``) with follower regret 0 on
-    every one of ``seeds``; return the best table found within ``time_limit`` seconds (the first
-    optimal one, if any), with its worst seed's value and regret. ``seed`` seeds the random
-    order of the splits, the random starts and the ``max_options`` options of each cell that
-    one ascent tries (a random sample of them).
+    every one of ``seeds``; return the best table found within the budget (the first optimal
+    one, if any), with its worst seed's value and regret. ``seed`` seeds the random order of the
+    splits, the random starts and the ``max_options`` options of each cell that one ascent tries
+    (a random sample of them).
+
+    The budget: at most ``max_evaluations`` tables scored (``None``: no such bound), which
+    makes the search and its result depend on ``seed`` only, and at most ``time_limit`` seconds
+    of wall clock (``None``: no such bound; the table under evaluation is finished first).
+    At least one of the two must be given.
 
     Raises:
         ValueError: not a two-agent, one-item MSPM with the welfare-loss objective, or a bad
@@ -76,8 +84,18 @@ def zero_loss_mspm_table(
     for name, count in (("max_sweeps", max_sweeps), ("max_options", max_options)):
         if count < 1:
             raise ValueError(f"{name} must be >= 1, got {count!r}")
-    if not time_limit >= 0.0:
-        raise ValueError(f"time_limit must be >= 0 seconds, got {time_limit!r}")
+    if time_limit is not None and not time_limit >= 0.0:
+        raise ValueError(f"time_limit must be >= 0 seconds or None, got {time_limit!r}")
+    if max_evaluations is not None and (
+        isinstance(max_evaluations, bool)
+        or not isinstance(max_evaluations, int | np.integer)
+        or max_evaluations < 1
+    ):
+        raise ValueError(
+            f"max_evaluations must be an integer >= 1 or None, got {max_evaluations!r}"
+        )
+    if time_limit is None and max_evaluations is None:
+        raise ValueError("time_limit and max_evaluations are both None: give at least one bound")
     cells = MSPMCells(env_id, **env_kwargs)
     if cells.game.objective != "welfare_loss":
         raise ValueError(f"objective must be 'welfare_loss', got {cells.game.objective!r}")
@@ -85,7 +103,7 @@ def zero_loss_mspm_table(
     # the table holds float32 prices: check efficiency at the prices the env will post
     prices = np.round(np.arange(0.0, 1.0 + price_step / 2, price_step), 9).astype(np.float32)
     rng = np.random.default_rng(seed)
-    deadline = time.monotonic() + time_limit
+    deadline = None if time_limit is None else time.monotonic() + time_limit
     evaluations = 0
     best: TableSearchResult | None = None
 
@@ -101,8 +119,13 @@ def zero_loss_mspm_table(
     def optimal(result: Score) -> bool:
         return result[1] <= REGRET_TOLERANCE and result[0] >= -tolerance
 
+    def spent() -> bool:
+        return (max_evaluations is not None and evaluations >= max_evaluations) or (
+            deadline is not None and time.monotonic() >= deadline
+        )
+
     splits = list(itertools.product(*(_splits(v, cells.game.n_messages) for v in values)))
-    while best is None or time.monotonic() < deadline:  # at least one table, however short
+    while best is None or not spent():  # at least one table, however short
         for which in rng.permutation(len(splits)):
             blocks = _efficient_blocks(cells, values, splits[which], prices, max_options, rng)
             if blocks is None:
@@ -113,12 +136,12 @@ def zero_loss_mspm_table(
                 lambda c, blocks=blocks, base=base: score(assemble(base, blocks, c)),
                 verified_first,
                 max_sweeps,
-                stop=lambda result: optimal(result) or time.monotonic() >= deadline,
+                stop=lambda result: optimal(result) or spent(),
             )
             if best is None or verified_first(result) > verified_first((best.value, best.regret)):
                 table = assemble(base, blocks, choice)
                 best = TableSearchResult(table, result[0], result[1], evaluations, False)
-            if optimal(result) or time.monotonic() >= deadline:
+            if optimal(result) or spent():
                 return _counted(best, evaluations)
         if best is None:
             raise ValueError(

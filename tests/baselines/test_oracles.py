@@ -84,9 +84,11 @@ def test_exact_oracle_finds_the_optimal_persuasion_scheme():
 
 
 def test_zero_loss_search_finds_the_3_type_optimum_and_reports_its_exact_score():
-    result = zero_loss_mspm_table(n_types=3, time_limit=60.0)
+    # a budget of tables, not seconds: seed 1 ascends to the optimum at its 121st table
+    result = zero_loss_mspm_table(n_types=3, seed=1, time_limit=None, max_evaluations=200)
     # welfare loss 0 with the followers in equilibrium on every leaderboard evaluation seed
     assert (result.value, result.regret) == (0.0, 0.0)
+    assert 1 < result.evaluations <= 200  # found by the ascent, not by its random start
     rescored = evaluate_table_seeds("econ_envs/MSPM-v0", result.table, seeds=range(10), n_types=3)
     assert [(r.value, r.regret) for r in rescored] == [(0.0, 0.0)] * 10
 
@@ -98,9 +100,23 @@ def test_zero_loss_search_finds_the_3_type_optimum_and_reports_its_exact_score()
         ({"n_agents": 3}, "handles MSPM with two agents and one item, got MSPM with 3 followers"),
         ({"price_step": 0.0}, r"price_step must be in \(0, 1\], got 0.0"),
         ({"max_options": 0}, "max_options must be >= 1, got 0"),
-        ({"time_limit": float("nan")}, "time_limit must be >= 0 seconds, got nan"),
+        ({"time_limit": float("nan")}, "time_limit must be >= 0 seconds or None, got nan"),
+        ({"max_evaluations": 0}, "max_evaluations must be an integer >= 1 or None, got 0"),
+        ({"max_evaluations": 2.5}, "max_evaluations must be an integer >= 1 or None, got 2.5"),
+        ({"max_evaluations": True}, "max_evaluations must be an integer >= 1 or None, got True"),
+        (
+            {"time_limit": None, "max_evaluations": None},
+            "time_limit and max_evaluations are both None: give at least one bound",
+        ),
     ],
 )
 def test_zero_loss_search_refuses_what_it_cannot_search(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        zero_loss_mspm_table(**{"time_limit": 1.0, **kwargs})
+        zero_loss_mspm_table(**{"time_limit": None, "max_evaluations": 1, **kwargs})
+
+
+def test_zero_loss_search_stops_at_its_budget_of_tables():
+    result = zero_loss_mspm_table(n_types=3, time_limit=None, max_evaluations=5)
+    assert result.evaluations == 5 and result.value < 0.0  # seed 0 needs more tables
+    again = zero_loss_mspm_table(n_types=3, time_limit=None, max_evaluations=5)
+    assert again.table.tobytes() == result.table.tobytes()  # the same search: no clock in it
