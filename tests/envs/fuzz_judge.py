@@ -8,11 +8,15 @@ the env raises a ``ValueError``/``TypeError`` that speaks of the action (``actio
 or the agent concerned) and not of the internal batch shape, or (for actions that may be
 accepted) steps to finite outputs; a step at the wrong time must raise an error that says to call
 ``reset``. Everything else is **bad**: a must-reject value silently accepted, an unclear message,
-another exception, a ``MemoryError`` or a timeout.
+another exception, a ``MemoryError``, more work than the budget, or a hang.
 
-The bound is in-process: the address space may grow by :data:`LIMIT_MB` at most
-(``RLIMIT_AS``, restored afterwards), and a ``SIGALRM`` stops the case after
-:data:`LIMIT_SECONDS` (Linux, main thread only).
+The bound is in-process and counts, not times, so a verdict does not depend on how busy the
+machine is: the address space may grow by :data:`LIMIT_MB` at most (``RLIMIT_AS``, restored
+afterwards), and the case may make :data:`LIMIT_CALLS` Python and C function calls at most
+(counted by a profile hook, :func:`sys.setprofile`). Each call does a bounded amount of work on
+a bounded amount of memory, so together they bound the work of a case that an accepted size
+makes too large (what a size guard must refuse). A ``SIGALRM`` after :data:`HANG_SECONDS` only
+stops a hang that makes no calls (Linux, main thread only); no case comes near it.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import re
 import resource
 import signal
+import sys
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -45,21 +50,31 @@ from tests.envs.fuzz_actions import (
 from tests.envs.fuzz_cases import MAKE, MAKE_VEC, NUM_ENVS, PZ_AEC, PZ_PARALLEL, ConstructorCase
 from tests.envs.fuzz_exercise import exercise, nonfinite, outputs, valid_dict
 
-#: the most a case may take: seconds of wall clock and MiB of new address space
-LIMIT_SECONDS = 5.0
+#: the most a case may use: MiB of new address space, and function calls (Python and C, as the
+#: profile hook sees them; the drawn examples of ``test_fuzz.py`` make at most about 54,000,
+#: building an env and stepping it)
 LIMIT_MB = 512
+LIMIT_CALLS = 2_000_000
+#: a case still running after this many seconds of wall clock is hung (a bound on a hang only)
+HANG_SECONDS = 300.0
 
 VALID, CLEAR_ERROR = "valid env", "clear error"
 ACCEPTED, UNCLEAR, OTHER = "silently accepted", "unclear message", "other exception"
 MEMORY, TIMEOUT, BROKEN = "MemoryError", "timeout", "accepted but broken"
+WORK = "too much work"
 CLEAN = (VALID, CLEAR_ERROR)
 #: a name quoted twice, as ``sorted(map(repr, names))`` prints it: ``["'mw'", "'logit'"]``
 DOUBLED_QUOTES = re.compile(r"\"'[^'\"]*'\"")
 
 
 class FuzzTimeout(BaseException):
-    """Raised by the alarm when a case runs past :data:`LIMIT_SECONDS` (a ``BaseException``,
+    """Raised by the alarm when a case runs past :data:`HANG_SECONDS` (a ``BaseException``,
     so the code under test cannot turn it into one of its own errors)."""
+
+
+class FuzzOverBudget(BaseException):
+    """Raised by the profile hook at call :data:`LIMIT_CALLS` + 1 (a ``BaseException``, like
+    :class:`FuzzTimeout`)."""
 
 
 @dataclass(frozen=True)
@@ -84,21 +99,39 @@ def _alarm(signum: int, frame: Any) -> None:
     raise FuzzTimeout
 
 
+def _call_counter(limit: int) -> Any:
+    """A profile hook that raises :class:`FuzzOverBudget` at call ``limit + 1`` (it counts
+    calls of Python and C functions, not their returns)."""
+    calls = 0
+
+    def hook(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+            if calls > limit:
+                raise FuzzOverBudget
+
+    return hook
+
+
 @contextmanager
 def bounded() -> Iterator[None]:
     """Run the block with at most :data:`LIMIT_MB` MiB of new address space (a larger
-    allocation raises ``MemoryError``) and :data:`LIMIT_SECONDS` of wall clock (then
-    :class:`FuzzTimeout`)."""
+    allocation raises ``MemoryError``) and :data:`LIMIT_CALLS` function calls (then
+    :class:`FuzzOverBudget`); after :data:`HANG_SECONDS` of wall clock, :class:`FuzzTimeout`."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = _address_space() + LIMIT_MB * 2**20
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     previous = signal.signal(signal.SIGALRM, _alarm)
+    profile = sys.getprofile()
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    signal.setitimer(signal.ITIMER_REAL, LIMIT_SECONDS)
+    signal.setitimer(signal.ITIMER_REAL, HANG_SECONDS)
+    sys.setprofile(_call_counter(LIMIT_CALLS))
     try:
         yield
     finally:
+        sys.setprofile(profile)
         signal.setitimer(signal.ITIMER_REAL, 0)
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
         signal.signal(signal.SIGALRM, previous)
@@ -126,9 +159,11 @@ def names_any(message: str, names: tuple[str, ...]) -> bool:
 
 
 def _failure(error: BaseException) -> Outcome | None:
-    """The verdict of an error that is bad whatever the case (timeout, memory, other type)."""
+    """The verdict of an error that is bad whatever the case (work, hang, memory, other type)."""
+    if isinstance(error, FuzzOverBudget):
+        return Outcome(WORK, f"more than {LIMIT_CALLS:,} function calls")
     if isinstance(error, FuzzTimeout):
-        return Outcome(TIMEOUT, f"more than {LIMIT_SECONDS:g} s")
+        return Outcome(TIMEOUT, f"hung: more than {HANG_SECONDS:g} s")
     if isinstance(error, MemoryError):
         return Outcome(MEMORY, f"more than {LIMIT_MB} MiB: {error}"[:300])
     if not isinstance(error, ValueError | TypeError):
@@ -177,7 +212,7 @@ def judge_constructor(case: ConstructorCase) -> Outcome:
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
-            if isinstance(error, FuzzTimeout | MemoryError):
+            if isinstance(error, FuzzTimeout | FuzzOverBudget | MemoryError):
                 return _failure(error)
             return Outcome(BROKEN, f"then failed: {_describe(error)}")
         return Outcome(BROKEN, problem) if problem else Outcome(VALID)
@@ -289,7 +324,7 @@ def _step(adapter: str, env: Any, action: Any) -> Any:
 def judge_step_error(case: StepCase, error: BaseException, shape: tuple[int, ...] | None):
     """A step's error: see the module docstring."""
     if case.mutation in MOMENTS:
-        if isinstance(error, FuzzTimeout | MemoryError | AttributeError):
+        if isinstance(error, FuzzTimeout | FuzzOverBudget | MemoryError | AttributeError):
             return _failure(error) or Outcome(OTHER, _describe(error))
         if "reset" in str(error).lower():
             return Outcome(CLEAR_ERROR, _describe(error))

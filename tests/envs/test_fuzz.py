@@ -3,10 +3,10 @@
 Bad keyword values (wrong types, extremes, unknown names) and bad actions (wrong shape, dtype,
 NaN, out of bounds, wrong batch, wrong moment) must get a ``ValueError``/``TypeError`` naming the
 keyword (or the action), or build an env that works; never another exception, more than
-``fuzz_judge.LIMIT_SECONDS`` or more than ``fuzz_judge.LIMIT_MB`` MiB (the rules are in
-``fuzz_judge``). Hypothesis draws from the fixed catalog of ``fuzz_cases`` and from generated
-values; the ``ci`` profile of ``conftest.py`` derandomizes it. ``bench/fuzz.py`` runs a larger
-fixed sample and counts.
+``fuzz_judge.LIMIT_CALLS`` function calls or more than ``fuzz_judge.LIMIT_MB`` MiB (the rules
+are in ``fuzz_judge``: counts, not seconds). Hypothesis draws from the fixed catalog of
+``fuzz_cases`` and from generated values; the ``ci`` profile of ``conftest.py`` derandomizes it.
+``bench/fuzz.py`` runs a larger fixed sample and counts.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import inspect
 import math
 import resource
 import signal
+import sys
 from types import MappingProxyType
 from typing import Any
 
@@ -53,6 +54,7 @@ from tests.envs.fuzz_judge import (
     TIMEOUT,
     UNCLEAR,
     VALID,
+    WORK,
     judge,
 )
 from tests.envs.fuzz_values import BOOL, CHOICE, FLOAT, INT, PAIR, Draw
@@ -61,8 +63,8 @@ PAIRS = all_pairs()
 #: examples per (id, adapter): 43 pairs, a few ms per example, the whole file well under 60 s
 CONSTRUCTOR_EXAMPLES = 40
 STEP_EXAMPLES = 25
-#: the cases are single bad keywords or actions already: no shrinking (a timing-out case would
-#: be retried for many times its bound)
+#: the cases are single bad keywords or actions already: no shrinking (a case over the work
+#: budget would be retried for many times its bound)
 FUZZ_SETTINGS = settings(
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -247,8 +249,27 @@ def test_judge_bounds_memory_and_restores_the_limit(monkeypatch):
     assert _judged(monkeypatch, lambda *args: np.ones(2**20, np.uint8)).verdict == ACCEPTED
 
 
-def test_judge_bounds_time_and_restores_the_alarm(monkeypatch):
-    monkeypatch.setattr(fuzz_judge, "LIMIT_SECONDS", 0.05)
+def test_judge_bounds_work_by_counting_calls_and_restores_the_profiler(monkeypatch):
+    monkeypatch.setattr(fuzz_judge, "LIMIT_CALLS", 1000)
+    profile = sys.getprofile()
+
+    def calls(n: int) -> Any:
+        def build(*args: Any) -> Any:
+            for _ in range(n):
+                abs(-1)
+
+        return build
+
+    outcome = _judged(monkeypatch, calls(1001))
+    assert (outcome.verdict, outcome.detail) == (WORK, "more than 1,000 function calls")
+    assert sys.getprofile() is profile
+    assert _judged(monkeypatch, calls(990)).verdict == ACCEPTED  # 990 + the judge's own calls
+    assert sys.getprofile() is profile
+
+
+def test_judge_stops_a_hang_and_restores_the_alarm(monkeypatch):
+    # a loop that makes no calls is not counted: the alarm (long in the fuzz) stops it
+    monkeypatch.setattr(fuzz_judge, "HANG_SECONDS", 0.05)
     handler = signal.getsignal(signal.SIGALRM)
 
     def spin(*args: Any) -> None:
