@@ -24,6 +24,7 @@ from leaderboards.records import RecordWarning, StorageError, read_record
 from leaderboards.render import render
 from leaderboards.wandb_log import run_folders, run_state
 from tests import ROOT
+from tests.wandb_files import wandb_written
 
 MSG = "econ_envs/MessageAllocation-v0"
 BOARD = ("MessageAllocation-v0", "default")
@@ -306,14 +307,11 @@ def test_an_unwritable_wandb_folder_keeps_the_record_and_sync_logs_its_run(
     assert wait_whole(record, runs)
 
 
-def wait_whole(record: dict, runs: Path, seconds: float = 30.0) -> bool:
-    """Whether the record's offline run becomes whole (the W&B service may still be flushing)."""
-    deadline = time.monotonic() + seconds
-    while run_state(record, runs) != "whole":
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
+def wait_whole(record: dict, runs: Path) -> bool:
+    """Whether the record's offline run is whole, read once W&B has written it (its service may
+    still be writing after ``run.finish()``)."""
+    wandb_written()
+    return run_state(record, runs) == "whole"
 
 
 def test_sync_relogs_a_missing_and_a_truncated_run_and_then_has_nothing_to_do(

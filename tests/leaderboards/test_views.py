@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,7 @@ from leaderboards.seed import (
     seed_boards,
 )
 from leaderboards.wandb_log import PROJECT
-from tests.wandb_files import offline_records
+from tests.wandb_files import offline_records, wandb_written
 
 MSG = "econ_envs/MessageAllocation-v0"
 
@@ -102,10 +101,8 @@ def test_wandb_offline_run_holds_the_score(tmp_path: Path, monkeypatch: pytest.M
     run = result.wandb_run
     assert run is not None and run.parent == tmp_path / "wandb" and run.name.startswith("offline-")
     path = next(run.glob("run-*.wandb"))
-    for _ in range(300):  # the W&B service may still be flushing the run file
-        if any(r.WhichOneof("record_type") == "exit" for r in offline_records(path)):
-            break
-        time.sleep(0.1)
+    wandb_written()  # the W&B service may still be writing the run file
+    assert any(r.WhichOneof("record_type") == "exit" for r in offline_records(path))
     summary, project, tables = {}, None, 0
     for record in offline_records(path):
         kind = record.WhichOneof("record_type")
