@@ -18,7 +18,7 @@ SALES, MSPM = "econ_envs/SequentialSales-v0", "econ_envs/MSPM-v0"
 def cli(*argv: str) -> subprocess.CompletedProcess[str]:
     """``python -m baselines.cli *argv`` from the repository root."""
     command = [sys.executable, "-m", "baselines.cli", *argv]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -116,7 +116,7 @@ def test_train_env_errors_come_before_torch_is_imported():
         "    print(stop.code, 'torch' in sys.modules, 'tianshou' in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.stdout.split() == ["2", "False", "False"], result.stderr
     assert result.stderr.startswith(PREFIX + "--env of `econ-baselines train`")
