@@ -40,7 +40,8 @@ def escape_history(tmp_path_factory):
     monkeypatch.setenv("WANDB_SILENT", "true")
     root = tmp_path_factory.mktemp("conventions")
     monkeypatch.setenv("WANDB_DIR", str(root))
-    # 64 envs x 50 steps per rollout: each 100-step Escape episode spans two rollouts
+    # 64 envs x 50 steps per rollout: each 100-step Escape episode spans two rollouts; the
+    # names are the test, not the learning: two minibatch steps per update (the preset: 80)
     config = TrainConfig(
         env_id="econ_envs/Escape-v0",
         seed=1,
@@ -48,6 +49,9 @@ def escape_history(tmp_path_factory):
         rollout_steps=3200,
         total_steps=12800,
         learning_rate=3e-3,
+        update_epochs=1,
+        num_minibatches=2,
+        torch_threads=1,
         eval_every=6400,
         stop_when_solved=False,
         run_dir=str(root),
