@@ -10,7 +10,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -215,18 +214,19 @@ def test_steps_is_the_budget(tmp_path, steps):
     assert Checkpoint.load(tmp_path).updates == 1
 
 
-def _train_command(run_dir: Path, *extra: str) -> list[str]:
+#: the kill-and-resume runs: 5 updates of 2,000 steps, killed while update 4 is under way
+KILL_STEPS, KILL_AFTER = 10_000, 3
+
+
+def _train_args(run_dir: Path, *extra: str) -> list[str]:
     return [
-        sys.executable,
-        "-m",
-        "baselines.cli",
         "train",
         "--env",
         "econ_envs/MessageAllocation-v0",
         "--seed",
         "3",
         "--steps",
-        "80000",
+        str(KILL_STEPS),
         "--num-envs",
         "16",
         "--rollout-steps",
@@ -246,36 +246,35 @@ def _train_command(run_dir: Path, *extra: str) -> list[str]:
 
 @pytest.mark.parametrize("extra", [(), ("--elite-fraction", "0.5")], ids=["reference", "elite"])
 def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path, extra):
-    env = {**os.environ, "WANDB_MODE": "offline"}
     whole = tmp_path / "whole"
-    subprocess.run(_train_command(whole, *extra), check=True, env=env, capture_output=True)
+    assert main(_train_args(whole, *extra)) == 0
     (whole_dir,) = whole.iterdir()
+    # the same command in its own process, SIGKILLed at a count of updates (after the
+    # checkpoint of update 3, in update 4): no race with the run
     killed = tmp_path / "killed"
-    process = subprocess.Popen(_train_command(killed, *extra), env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        found = list(killed.glob("*/checkpoint.pt"))
-        if found and Checkpoint.load(found[0]).updates >= 3:
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.02)
-    assert process.wait() == -signal.SIGKILL, "the run ended before it could be killed"
-    (killed_dir,) = killed.iterdir()
-    interrupted = Checkpoint.load(killed_dir)
-    assert 3 <= interrupted.updates < Checkpoint.load(whole_dir).updates
-    subprocess.run(
-        [sys.executable, "-m", "baselines.cli", "train", "--resume", str(killed_dir)],
-        check=True,
+    command = [sys.executable, "-m", "tests.baselines.killed_run", str(KILL_AFTER)]
+    env = {**os.environ, "WANDB_MODE": "offline"}
+    process = subprocess.run(
+        [*command, *_train_args(killed, *extra)],
+        cwd=ROOT,
         env=env,
         capture_output=True,
+        timeout=600,
     )
+    assert process.returncode == -signal.SIGKILL, process.stderr[-2000:]
+    (killed_dir,) = killed.iterdir()
+    interrupted = Checkpoint.load(killed_dir)
+    assert (interrupted.updates, interrupted.global_step) == (KILL_AFTER, KILL_AFTER * 2000)
+    assert interrupted.updates < Checkpoint.load(whole_dir).updates == 5
+    assert main(["train", "--resume", str(killed_dir)]) == 0
     first, second = Checkpoint.load(whole_dir), Checkpoint.load(killed_dir)
-    assert first.global_step == second.global_step == 80000
+    assert first.global_step == second.global_step == KILL_STEPS
     for key, value in first.algorithm.items():
         if isinstance(value, torch.Tensor):
             assert torch.equal(value, second.algorithm[key]), key
     assert first.rollout["raw_tables"].tobytes() == second.rollout["raw_tables"].tobytes()
     if extra:  # the elite and which episodes play it are part of the state
+        assert interrupted.rollout["elite"].table is not None  # resumed with an elite
         assert first.rollout["elite"].table is not None
         assert first.rollout["elite"].table.tobytes() == second.rollout["elite"].table.tobytes()
         assert first.rollout["elite_episode"].any()
