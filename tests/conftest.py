@@ -1,9 +1,16 @@
-"""Shared configuration of the test suite: the hypothesis profiles, the ids registered, and
-each test's subprocesses starting their own W&B service."""
+"""Shared configuration of the test suite: the hypothesis profiles, the ids registered, torch's
+OpenMP threads waiting passively, and each test's subprocesses starting their own W&B service."""
 
 from __future__ import annotations
 
 import os
+
+#: the suite runs two workers on two cores, each training with two torch threads: OpenMP
+#: threads that spin while they wait for each other then take the cores from the other worker
+#: (two such trainings took 31-92 s side by side, 13-19 s with passive waiting). How threads wait
+#: changes no result. Set before torch is imported (by any test module), and inherited by the
+#: tests' subprocesses.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import pytest
 from hypothesis import settings
