@@ -5,6 +5,7 @@ played but not learned from, and it finds a 5-type MSPM optimum."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from baselines.mappo.config import TrainConfig
 from baselines.mappo.elite import STEP_STD, EliteSearch, feature_blocks
@@ -74,6 +75,7 @@ def test_elite_episodes_play_mutations_and_are_not_learned_from():
     assert not (rollout.raw_tables == 0.9).all(axis=2).any()  # no row came from the policy
 
 
+@pytest.mark.slow
 def test_the_elite_search_finds_the_5_type_optimum_the_reference_method_misses(tmp_path):
     # the reference method (elite_fraction 0) ends every 4-8 minute run at welfare loss 0.01;
     # with the elite search seed 5 reaches loss 0, regret 0 on all 10 evaluation seeds at 3.2M

@@ -133,6 +133,7 @@ def test_equilibrium_penalty(iterations, table, penalty, expected):
         assert (returns == 1.0).all() and verified.all()
 
 
+@pytest.mark.slow
 def test_advantages_match_tianshou():
     rng = np.random.default_rng(0)
     steps, envs = 40, 5

@@ -83,6 +83,7 @@ def test_exact_oracle_finds_the_optimal_persuasion_scheme():
     assert bad == pytest.approx(0.5) and good in (0.0, 1.0)
 
 
+@pytest.mark.slow
 def test_zero_loss_search_finds_the_3_type_optimum_and_reports_its_exact_score():
     # a budget of tables, not seconds: seed 1 ascends to the optimum at its 121st table
     result = zero_loss_mspm_table(n_types=3, seed=1, time_limit=None, max_evaluations=200)

@@ -220,6 +220,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Smoke]:
         ray.shutdown()
 
 
+@pytest.mark.slow
 def test_every_trial_result_is_the_exact_score_of_its_policy_table(smoke: Smoke) -> None:
     for trial in smoke.config.trials():
         result = json.loads(result_path(smoke.sweep_dir, trial.name).read_text())
@@ -241,6 +242,7 @@ def test_every_trial_result_is_the_exact_score_of_its_policy_table(smoke: Smoke)
         assert (trial_dir(smoke.sweep_dir, trial.name) / "wandb").is_dir()
 
 
+@pytest.mark.slow
 def test_summary_counts_every_trial_per_setting(smoke: Smoke) -> None:
     results = {
         t.name: json.loads(result_path(smoke.sweep_dir, t.name).read_text())
@@ -266,6 +268,7 @@ def test_summary_counts_every_trial_per_setting(smoke: Smoke) -> None:
     assert finished[-1].startswith("[4/4 done, 0 running, 0 failed] ")
 
 
+@pytest.mark.slow
 def test_a_failed_trial_is_retried_from_its_last_checkpoint(smoke: Smoke) -> None:
     failed_at = json.loads((smoke.sweep_dir / FAILED_AT).read_text())
     assert failed_at > 0
@@ -278,6 +281,7 @@ def test_a_failed_trial_is_retried_from_its_last_checkpoint(smoke: Smoke) -> Non
     )
 
 
+@pytest.mark.slow
 def test_resuming_a_finished_sweep_runs_nothing_new(smoke: Smoke) -> None:
     from baselines.sweep.runner import run_sweep
 
@@ -301,6 +305,7 @@ def test_resume_needs_a_sweep_directory(tmp_path: Path, capsys: pytest.CaptureFi
     assert "econ-baselines: error: --resume: no sweep.yaml in " in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_submit_best_sends_each_settings_best_table_to_the_board(
     smoke: Smoke, tmp_path: Path
 ) -> None:

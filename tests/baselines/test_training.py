@@ -173,6 +173,7 @@ def test_command_line_options_map_onto_the_config():
         parser.parse_args(["--steps", "1.5"])
 
 
+@pytest.mark.slow
 def test_mspm_optimum_is_found_and_its_reported_score_is_the_evaluators(tmp_path):
     # the flagship: MSPM, 3 types, 2 messages, the preset (the reference method), seed 0
     config = TrainConfig(
@@ -243,6 +244,7 @@ def _train_args(run_dir: Path, *extra: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [(), ("--elite-fraction", "0.5")], ids=["reference", "elite"])
 def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path, extra):
     whole = tmp_path / "whole"
@@ -282,6 +284,7 @@ def test_a_killed_run_resumes_to_the_uninterrupted_end(tmp_path, extra):
     assert tables[0]["score"] == tables[1]["score"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env_id", "env_kwargs", "target"),
     [

@@ -213,12 +213,13 @@ def test_an_ids_own_game_domain_and_preset_may_be_repeated():
             "n_agents=2, n_items=1000000000, n_types=3 implies more than 1e+308 type profiles",
         ),
         (gym.make, MSPM, {"n_messages": 4000}, "n_messages=4000, dynamics='mw' implies"),
-        (
+        pytest.param(  # the game (10**6 type profiles) is built before the evaluator refuses
             make_evaluated,
             MSPM,
             {"n_types": 1000},
             "n_types=(1000, 1000), n_messages=(2, 2)) enumerates 4,000,000 plays "
             "(type x message profiles); the limit is 2,000,000",
+            marks=pytest.mark.slow,
         ),
         (pz.env, MSPM, {"n_agents": 25}, "847,288,609,443 type profiles"),
         (
