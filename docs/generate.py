@@ -25,6 +25,7 @@ from typing import Any
 
 import gymnasium
 
+import leaderboards
 from econ_envs.ama.domains import DOMAINS
 from econ_envs.episode_options import EpisodeOptions
 from econ_envs.followers import DYNAMICS
@@ -42,9 +43,9 @@ from leaderboards.render import (
 
 DOCS = Path(__file__).parent
 OUT = DOCS / "_generated"
-#: the official boards' plots, rendered by ``econ-leaderboard --results leaderboards/results
-#: render --out leaderboards`` (the repository's own leaderboards/README.md)
-PLOTS = DOCS.parent / "leaderboards" / "plots"
+#: the official boards' plots in the checkout, rendered by ``econ-leaderboard --results
+#: leaderboards/results render --out leaderboards`` (with the repository's leaderboards/README.md)
+PLOTS = Path(leaderboards.__file__).parent / "plots"
 _ARG = re.compile(r"^(\w+)(?: \([^)]*\))?: (.*)$")
 
 

@@ -26,7 +26,8 @@ from econ_envs.followers import DYNAMICS
 ROOT = Path(__file__).resolve().parents[1]
 
 #: the modules other packages may import from: the package, its PettingZoo view, its
-#: conformance check, the shared argument checks (one helper per idea, reused by the sweeps)
+#: conformance check, the shared argument checks (one helper per idea, reused by the sweeps),
+#: the bounded reader of user files
 #: and the ``__init__`` of every subpackage (what it re-exports)
 PUBLIC_MODULES = frozenset(
     {
@@ -34,6 +35,7 @@ PUBLIC_MODULES = frozenset(
         "econ_envs.pettingzoo",
         "econ_envs.testing",
         "econ_envs.validation",
+        "econ_envs.files",
         "econ_envs.adapters",
         "econ_envs.ama",
         "econ_envs.followers",
@@ -127,6 +129,7 @@ def test_public_modules_are_the_declared_ones_and_export_what_they_list():
         "econ_envs.pettingzoo",
         "econ_envs.testing",
         "econ_envs.validation",
+        "econ_envs.files",
     }
     for module in PUBLIC_MODULES:
         loaded = importlib.import_module(module)

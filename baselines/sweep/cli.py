@@ -49,7 +49,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the sweep file, run the sweep, print its summary (and submit); return 0. A bad
     sweep file or option raises :class:`~baselines.cli_errors.UsageError` before Ray starts."""
-    from baselines.sweep.runner import run_sweep  # Ray, before anything is written
     from baselines.sweep.schema import SweepError, load_sweep
 
     if args.resume is not None:
@@ -63,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
         config = load_sweep(source)
     except SweepError as error:
         raise UsageError(str(error)) from None
+    from baselines.sweep.runner import run_sweep  # Ray: checked file first, nothing written yet
+
     if args.resume is None:
         sweep_dir = args.sweeps_dir / config.name
         if (sweep_dir / SWEEP_FILE).exists():
