@@ -23,6 +23,9 @@ trap 'rm -rf "$WORK"' EXIT
 # constraints of the lane, not of the package: torch from the machine's wheel (or the floor);
 # protobuf < 6 or tensorboard 2.21 moves wandb to 0.26; pyarrow 26 breaks ray.tune on numpy 1.x
 printf 'torch==%s\nprotobuf<6\npyarrow<26\n' "$TORCH" > "$WORK/constraints.txt"
+# where this machine keeps its CPU build of torch (pip finds it there through its configuration)
+FIND_LINKS=()
+[ -d /opt/wheels ] && FIND_LINKS=(--find-links /opt/wheels)
 TESTS_ENV=(env -u PYTHONPATH WANDB_MODE=offline WANDB_SILENT=true COLUMNS=200)
 
 lane() {  # lane NAME PYTHON PROJECT[EXTRAS]...: a venv at the lower bounds, checked
@@ -31,7 +34,7 @@ lane() {  # lane NAME PYTHON PROJECT[EXTRAS]...: a venv at the lower bounds, che
   echo "== lowest-versions lane: $name ($("$python" --version))"
   "$UV" venv --quiet --python "$python" --python-preference only-system "$WORK/$name"
   "$UV" pip install --quiet --python "$WORK/$name/bin/python" --resolution lowest-direct \
-    --find-links /opt/wheels -c "$WORK/constraints.txt" "$@"
+    "${FIND_LINKS[@]}" -c "$WORK/constraints.txt" "$@"
   "$UV" pip freeze --python "$WORK/$name/bin/python" > "$WORK/$name.txt"
   local pyprojects=() folder
   for project in "$@"; do  # DIR[extras] -> DIR/pyproject.toml[extras]
