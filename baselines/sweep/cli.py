@@ -14,6 +14,7 @@ sweep directory is ``<--sweeps-dir>/<name>`` (see :mod:`baselines.sweep.layout`)
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 from pathlib import Path
 
@@ -49,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the sweep file, run the sweep, print its summary (and submit); return 0. A bad
     sweep file or option raises :class:`~baselines.cli_errors.UsageError` before Ray starts."""
-    from baselines.sweep.schema import SweepError, load_sweep
+    from baselines.sweep.file import load_sweep
+    from baselines.sweep.schema import SweepError
 
     if args.resume is not None:
         sweep_dir = args.resume
@@ -62,6 +64,11 @@ def run(args: argparse.Namespace) -> int:
         config = load_sweep(source)
     except SweepError as error:
         raise UsageError(str(error)) from None
+    if args.address is None and config.cpus_per_trial > (os.cpu_count() or 1):
+        raise UsageError(
+            f"cpus_per_trial: {config.cpus_per_trial} CPUs per trial, but this machine has "
+            f"{os.cpu_count()} (a local Ray would wait forever; --address runs on a cluster)"
+        )
     from baselines.sweep.runner import run_sweep  # Ray: checked file first, nothing written yet
 
     if args.resume is None:

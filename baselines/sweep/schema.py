@@ -31,10 +31,10 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import itertools
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -79,7 +79,13 @@ _FIELDS = (
     "algorithms",
     "hyperparameters",
 )
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: a name: one path component of at most 100 characters (``\\Z``: no newline before the end)
+_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
+#: the most trials one sweep may hold, and CPUs one trial may ask for (checked before Ray starts)
+MAX_TRIALS = 10_000
+MAX_CPUS_PER_TRIAL = 1024
+#: how many characters of a bad name an error message shows
+_SHOWN = 200
 
 
 class SweepError(ValueError):
@@ -210,21 +216,6 @@ def kind_of(algorithm: str) -> str:
     return TRAIN if algorithm in ALGOS else BILEVEL
 
 
-def load_sweep(path: Path | str) -> SweepConfig:
-    """Read and validate a sweep file; :class:`SweepError` naming the field if it is bad."""
-    import yaml
-
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except (OSError, yaml.YAMLError) as error:
-        raise SweepError(f"{path}: cannot read the sweep file: {error}") from None
-    try:
-        return parse_sweep(data)
-    except (ValueError, TypeError) as error:
-        raise SweepError(f"{path}: {error}") from None
-
-
 def parse_sweep(data: Any) -> SweepConfig:
     """Validate parsed sweep data and build every trial's config once (so that a bad value
     fails here, before anything starts); ``ValueError``/``TypeError`` naming the field."""
@@ -247,6 +238,10 @@ def parse_sweep(data: Any) -> SweepConfig:
         max_failures=check_int("max_failures", data.get("max_failures", 2), 0),
         track=check_bool("track", data.get("track", True)),
     )
+    if sweep.cpus_per_trial > MAX_CPUS_PER_TRIAL:
+        raise ValueError(
+            f"cpus_per_trial must be at most {MAX_CPUS_PER_TRIAL}, got {sweep.cpus_per_trial}"
+        )
     if sweep.search == "grid" and sweep.samples != 1:
         raise ValueError(f"samples: {sweep.samples} draws need search: random (grid: 1)")
     kinds = {kind_of(a) for a in sweep.algorithms}
@@ -266,11 +261,28 @@ def _check_hyperparameters(sweep: SweepConfig, algorithm: str) -> None:
         check_keys(f"{scope} (for {algorithm})", values, types)
         for key, value in values.items():
             check_space(f"{scope}.{key}", value, types[key], sweep.search)
+    _check_trial_count(sweep)
     for setting, (values, _) in itertools.product(sweep.settings, sweep.variants(algorithm)):
         try:
             _build(algorithm, setting, values)
         except (ValueError, TypeError) as error:
             raise ValueError(f"settings.{setting.name} with {algorithm}: {error}") from None
+
+
+def _check_trial_count(sweep: SweepConfig) -> None:
+    """``ValueError`` if the sweep would hold more than :data:`MAX_TRIALS` trials, counted from
+    its grid sizes before any is built."""
+    count = 0
+    for algorithm in sweep.algorithms:
+        merged = {**sweep.hyperparameters, **sweep.algorithms[algorithm]}
+        grids = [len(v["grid"]) for v in merged.values() if space_of(v) == "grid"]
+        count += math.prod(grids) * sweep.samples
+    trials = count * len(sweep.settings) * sweep.runs * sweep.restarts
+    if trials > MAX_TRIALS:
+        raise ValueError(
+            f"the sweep holds {trials:,} trials (settings x grid points x samples x runs x "
+            f"restarts); the limit is {MAX_TRIALS:,}"
+        )
 
 
 def _hyperparameter_types(algorithm: str) -> dict[str, str]:
@@ -319,7 +331,10 @@ def bilevel_split(algorithm: str, values: Mapping[str, Any]) -> tuple[Any, dict[
 
 def _name(name: str, value: Any) -> str:
     if not isinstance(value, str) or not _NAME.match(value):
-        raise ValueError(f"{name} must be a name of letters, digits, '.', '_', '-', got {value!r}")
+        raise ValueError(
+            f"{name} must be a name of 1 to 100 letters, digits, '.', '_', '-' (not starting "
+            f"with '.', '_' or '-'), got {repr(value)[:_SHOWN]}"
+        )
     return value
 
 
