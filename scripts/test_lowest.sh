@@ -9,7 +9,7 @@
 #              validate, submit, show and render from a folder outside the checkout, and the
 #              conformance, MAPPO and submission tests.
 # Usage: bash scripts/test_lowest.sh [core] [baselines]   (default: both)
-# torch: TORCH=2.13.0+cpu (default: the machine's CPU wheel, no download) or TORCH=2.2.0 (the
+# torch: TORCH=2.13.0+cpu (default: the machine's CPU wheel, no download) or TORCH=2.6.0 (the
 # range's floor: PyPI's CUDA build, about 3 GB of downloads, run by hand before a release).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -82,7 +82,8 @@ for name in $LANES; do
         "${TESTS_ENV[@]}" "$bin/econ-leaderboard" render
       )
       "${TESTS_ENV[@]}" "$bin/python" -m pytest -q -n 2 -p no:cacheprovider \
-        tests/envs/test_conformance.py tests/baselines/test_mappo.py tests/leaderboards/test_submission.py
+        tests/envs/test_conformance.py tests/baselines/test_mappo.py \
+        tests/baselines/test_checkpoint_safety.py tests/leaderboards/test_submission.py
       ;;
     *) echo "unknown lane '$name': the lanes are core and baselines" >&2; exit 2 ;;
   esac

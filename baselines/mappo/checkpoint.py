@@ -3,6 +3,7 @@ streams, written atomically."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import torch
 
 from baselines.mappo.config import TrainConfig
+from baselines.mappo.safe_load import CheckpointError, load_checkpoint_data
 
 CHECKPOINT_NAME = "checkpoint.pt"
 
@@ -64,11 +66,25 @@ class Checkpoint:
 
     @classmethod
     def load(cls, path: Path | str) -> Checkpoint:
-        """Read a checkpoint file (or ``checkpoint.pt`` inside a run directory)."""
+        """Read a checkpoint file (or ``checkpoint.pt`` inside a run directory) without running
+        any code it could carry (:mod:`baselines.mappo.safe_load`);
+        :class:`~baselines.mappo.safe_load.CheckpointError` names what is wrong."""
         path = Path(path)
         if path.is_dir():
             path = path / CHECKPOINT_NAME
-        return cls(**torch.load(path, weights_only=False))
+        data = load_checkpoint_data(path)
+        fields = {f.name for f in dataclasses.fields(cls)}
+        if not isinstance(data, dict) or not {"config", "algorithm", "rollout"} <= set(data):
+            raise CheckpointError(f"{path} is not a checkpoint of econ-baselines train")
+        if not isinstance(data["config"], dict):
+            raise CheckpointError(f"{path} holds no configuration (a dict of TrainConfig fields)")
+        unknown = sorted(set(data) - fields)
+        if unknown:
+            raise CheckpointError(f"{path} holds unknown fields {unknown}")
+        try:
+            return cls(**data)
+        except TypeError as error:
+            raise CheckpointError(f"{path} is not a complete checkpoint: {error}") from None
 
     def train_config(self) -> TrainConfig:
         """The stored configuration as a :class:`TrainConfig`."""

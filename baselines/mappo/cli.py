@@ -156,11 +156,15 @@ def _resumed(args: argparse.Namespace) -> tuple[TrainConfig, Any, Path]:
     """The stored config (``--steps`` as the new total), checkpoint and run directory of
     ``--resume``."""
     from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
+    from baselines.mappo.safe_load import CheckpointError
 
     path = Path(args.resume)
     if not (path / CHECKPOINT_NAME if path.is_dir() else path).is_file():
         raise UsageError(f"--resume: no checkpoint at {path}")
-    checkpoint = Checkpoint.load(path)
+    try:
+        checkpoint = Checkpoint.load(path)
+    except CheckpointError as error:
+        raise UsageError(f"--resume: {error}") from None
     stored = dict(checkpoint.config)
     if args.total_steps is not None:
         stored["total_steps"] = args.total_steps
@@ -184,10 +188,11 @@ def run(args: argparse.Namespace) -> int:
     if config is None:
         config, resume, run_dir = _resumed(args)
     from baselines.mappo.run_folder import RunFolderInUse
+    from baselines.mappo.safe_load import CheckpointError
 
     try:
         result = train(config, run_dir=run_dir, resume=resume)
-    except RunFolderInUse as error:
+    except (RunFolderInUse, CheckpointError) as error:
         raise UsageError(f"--resume: {error}") from None
     score, deterministic = result.score, result.deterministic
     gap = "unknown" if score.optimality_gap is None else f"{score.optimality_gap:.4f}"

@@ -52,6 +52,7 @@ from baselines.mappo.rollout import (
     spaces,
 )
 from baselines.mappo.run_folder import claim_run_folder, run_folder_lock
+from baselines.mappo.safe_load import CheckpointError
 from baselines.mappo.update import update
 
 TABLE_NAME = "policy_table.json"
@@ -128,8 +129,15 @@ class TrainingRun:
         if resume is None:
             self.rollout.reset(c.seed, self.sample_tables)
         else:
-            self.algorithm.load_state_dict(resume.algorithm)
-            restore_rollout(self.rollout, resume.rollout)
+            try:
+                self.algorithm.load_state_dict(resume.algorithm)
+                restore_rollout(self.rollout, resume.rollout)
+            except (RuntimeError, KeyError, ValueError, TypeError, AttributeError) as error:
+                message = " ".join(str(error).split())[:300]
+                raise CheckpointError(
+                    f"the checkpoint of {self.name} does not fit its own configuration "
+                    f"(env, keywords, algo, hidden sizes or num_envs changed?): {message}"
+                ) from None
             for name, value in resume.progress.items():
                 setattr(self, name, value)
             torch.set_rng_state(resume.torch_rng)

@@ -1,0 +1,102 @@
+"""A checkpoint is data: resuming from a file that carries code runs none of it, and a damaged or
+mismatched checkpoint is one line (exit status 2) with nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from baselines.cli import main
+from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
+from baselines.mappo.config import TrainConfig
+from baselines.mappo.safe_load import CheckpointError
+from baselines.mappo.train import train
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A finished tiny run (its checkpoint, table and submission)."""
+    config = TrainConfig(
+        env_id="econ_envs/MessageAllocation-v0",
+        total_steps=2000,
+        run_dir=str(tmp_path_factory.mktemp("runs")),
+        track=False,
+        progress=False,
+    )
+    return train(config).run_dir
+
+
+class _Payload:
+    """What an attacker pickles: unpickling it would create ``canary``."""
+
+    def __init__(self, canary: Path) -> None:
+        self.canary = canary
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.canary}",))
+
+
+def _resume(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
+    with pytest.raises(SystemExit) as stopped:
+        main(["train", "--resume", str(folder), "--steps", "4000", "--no-track"])
+    assert stopped.value.code == 2
+    assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == before  # nothing written
+    err = capsys.readouterr().err
+    assert err.startswith("econ-baselines: error: --resume: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_a_checkpoint_carrying_code_is_refused_without_running_it(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canary = tmp_path / "canary"
+    folder = tmp_path / "shared-run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    data = dict(Checkpoint.load(folder).__dict__)
+    torch.save({**data, "run_name": _Payload(canary)}, folder / CHECKPOINT_NAME)
+    err = _resume(folder, capsys)
+    assert "posix.system, which a checkpoint never holds" in err
+    assert not canary.exists()
+    with pytest.raises(CheckpointError):
+        Checkpoint.load(folder)
+    assert not canary.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "zero bytes", "random bytes", "JSON", "a policy table", "not a dict"],
+)
+def test_a_damaged_checkpoint_is_one_line(
+    damage: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    path = folder / CHECKPOINT_NAME
+    whole = path.read_bytes()
+    writes = {
+        "truncated": lambda: path.write_bytes(whole[: len(whole) // 2]),
+        "zero bytes": lambda: path.write_bytes(b""),
+        "random bytes": lambda: path.write_bytes(os.urandom(4096)),
+        "JSON": lambda: path.write_text(json.dumps({"config": {}})),
+        "a policy table": lambda: shutil.copy(folder / "policy_table.json", path),
+        "not a dict": lambda: torch.save([1, 2, 3], path),
+    }
+    writes[damage]()
+    assert str(path) in _resume(folder, capsys)
+
+
+def test_a_checkpoint_whose_config_no_longer_fits_its_weights_is_one_line(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    checkpoint = Checkpoint.load(folder)
+    checkpoint.config = {**checkpoint.config, "hidden_sizes": [7]}
+    checkpoint.save(folder)
+    assert "does not fit its own configuration" in _resume(folder, capsys)
