@@ -97,20 +97,26 @@ def load_checkpoint_data(path: Path) -> Any:
         )
     try:
         named = [(found, name) for name, found in allowed.items()]
-        with torch.serialization.safe_globals([*named, *_dtype_classes()]):
+        with torch.serialization.safe_globals([*named, *_unnamed_classes()]):
             return torch.load(path, weights_only=True)
     except Exception as error:
         raise CheckpointError(f"{path} is not a checkpoint: {_reason(error)}") from None
 
 
-def _dtype_classes() -> list[type]:
-    """numpy's dtype classes: a pickled dtype is rebuilt by ``numpy.dtype`` and then given its
-    state as an instance of one of them (which the file does not name)."""
+def _unnamed_classes() -> list[type]:
+    """Classes whose objects a pickle rebuilds without naming them (a rebuilder makes the object,
+    then it is given its state): numpy's dtype classes and random generators."""
     import numpy as np
 
-    return sorted({type(np.dtype(code)) for code in np.typecodes["All"]}, key=str)
+    dtypes = {type(np.dtype(code)) for code in np.typecodes["All"]}
+    generators = {np.random.Generator, np.random.RandomState, np.random.SeedSequence}
+    bit_generators = {np.random.PCG64, np.random.PCG64DXSM, np.random.MT19937, np.random.Philox}
+    return sorted(dtypes | generators | bit_generators | {np.random.SFC64}, key=str)
 
 
 def _reason(error: Exception) -> str:
+    """The gist of ``error`` on one short line (torch's refusals end with the reason)."""
     text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) <= 200 else text[:200] + " ..."
+    _, marker, reason = text.partition("WeightsUnpickler error:")
+    text = reason.strip() if marker else text
+    return text if len(text) <= 300 else text[:300] + " ..."
