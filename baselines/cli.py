@@ -17,6 +17,7 @@ from baselines import __version__
 from baselines.cli_errors import UsageError
 from baselines.extras import missing_module_hint
 from baselines.startup import freeze_for_exit
+from baselines.tracking import WandbDirError
 
 PROG = "econ-baselines"
 DESCRIPTION = (
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         module = importlib.import_module(SUBCOMMANDS[args.command][0])
         return int(module.run(args) or 0)
-    except UsageError as error:
+    except (UsageError, WandbDirError) as error:
         parser.error(str(error))
     except ModuleNotFoundError as error:
         command = " ".join([PROG, *argv[:1]]) if argv and argv[0] in SUBCOMMANDS else PROG

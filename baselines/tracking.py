@@ -10,6 +10,7 @@ console summary is off unless asked for with ``WANDB_QUIET=false`` (or ``WANDB_S
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,27 @@ def wandb_dir() -> Path:
     return Path(os.environ.get("WANDB_DIR") or DEFAULT_WANDB_DIR)
 
 
+class WandbDirError(OSError):
+    """The folder chosen for W&B runs cannot be written (W&B itself would fall back silently to
+    a folder in the system's temporary directory)."""
+
+
+def check_wandb_dir(directory: Path) -> None:
+    """Create ``directory/wandb`` if needed and write and remove a temporary file in it; a
+    failure is a :class:`WandbDirError` naming the folder and what to do."""
+    folder = directory / "wandb"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
+        os.close(handle)
+        os.unlink(temporary)
+    except OSError as error:
+        raise WandbDirError(
+            f"W&B runs cannot be written to {folder} ({error.strerror or error}): set WANDB_DIR "
+            "to a writable folder, or run without tracking (--no-track)"
+        ) from None
+
+
 def _quiet() -> bool:
     """Whether to turn W&B's console summary off: unless the user set ``WANDB_QUIET`` or
     ``WANDB_SILENT`` (an explicit setting would override theirs)."""
@@ -58,12 +80,13 @@ def init_wandb(
     uploads offline runs later. W&B's console summary is quiet unless the user asked for it.
     ``run_id`` continues the run of that id (a resumed training run); offline, each part is
     written under its own directory with that id, and ``wandb sync`` appends them in order.
+    A folder that cannot be written is a :class:`WandbDirError`.
     """
     import wandb  # lazy: tracking is optional for the envs
 
     full_config = {"git_commit": git_commit(), "package_version": package_version(), **config}
     directory = wandb_dir() if directory is None else Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    check_wandb_dir(directory)
     return wandb.init(
         project=project,
         name=name,

@@ -1,9 +1,18 @@
 """Resumable checkpoints: networks, optimizer, the envs mid-episode, counters and random
-streams, written atomically."""
+streams, written atomically.
+
+The file holds tensors and plain data only (read back without running code, see
+:mod:`baselines.mappo.safe_load`) and the SHA-256 of the run's configuration as canonical JSON:
+a configuration edited inside the file no longer matches it and is refused (a guard against
+edits, not a signature; a resumed run changes a setting with an option, see
+:mod:`baselines.mappo.cli`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +23,14 @@ from baselines.mappo.config import TrainConfig
 from baselines.mappo.safe_load import CheckpointError, load_checkpoint_data
 
 CHECKPOINT_NAME = "checkpoint.pt"
+#: the key of the configuration's hash in the file
+CONFIG_HASH = "config_sha256"
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """SHA-256 of ``config`` as canonical JSON (sorted keys, no spaces, tuples as lists)."""
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass
@@ -56,11 +73,12 @@ class Checkpoint:
         return float(self.progress["wall_clock"])
 
     def save(self, directory: Path) -> Path:
-        """Write to ``directory/checkpoint.pt`` atomically; return the path."""
+        """Write to ``directory/checkpoint.pt`` atomically, with the configuration's hash;
+        return the path."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / CHECKPOINT_NAME
         tmp = path.with_suffix(".tmp")
-        torch.save(self.__dict__, tmp)
+        torch.save({**self.__dict__, CONFIG_HASH: config_hash(self.config)}, tmp)
         tmp.replace(path)
         return path
 
@@ -78,9 +96,11 @@ class Checkpoint:
             raise CheckpointError(f"{path} is not a checkpoint of econ-baselines train")
         if not isinstance(data["config"], dict):
             raise CheckpointError(f"{path} holds no configuration (a dict of TrainConfig fields)")
-        unknown = sorted(set(data) - fields)
+        unknown = sorted(set(data) - fields - {CONFIG_HASH})
         if unknown:
             raise CheckpointError(f"{path} holds unknown fields {unknown}")
+        _check_config_hash(path, data["config"], data.get(CONFIG_HASH))
+        del data[CONFIG_HASH]
         try:
             return cls(**data)
         except TypeError as error:
@@ -89,3 +109,21 @@ class Checkpoint:
     def train_config(self) -> TrainConfig:
         """The stored configuration as a :class:`TrainConfig`."""
         return TrainConfig(**self.config)
+
+
+def _check_config_hash(path: Path, config: dict[str, Any], stored: Any) -> None:
+    """Refuse a configuration that is not the one the run wrote."""
+    if stored is None:
+        raise CheckpointError(
+            f"{path} holds no hash of its configuration (it was written before econ-baselines "
+            "0.2.0, or edited); start a new run"
+        )
+    try:
+        matches = config_hash(config) == stored
+    except (TypeError, ValueError):
+        matches = False
+    if not matches:
+        raise CheckpointError(
+            f"the configuration in {path} was changed after the run wrote it; to resume with "
+            "a different setting, give it as an option (e.g. --resume RUN --learning-rate 1e-4)"
+        )

@@ -10,8 +10,10 @@ takes JSON. Example::
 Prints the exact score of the exported table (the best verified table, see the README's
 reference-method table) and of the deterministic policy's table at the end, and where the table
 (JSON) and the checkpoint were written; the W&B run goes to ``runs/wandb/`` (see
-:mod:`baselines.tracking`). ``--resume RUN_DIR`` continues a run from its checkpoint (the stored
-config, with ``--steps`` as the new total).
+:mod:`baselines.tracking`). ``--resume RUN_DIR`` continues a run from its checkpoint with the
+stored config; an option given beside it changes that setting explicitly (``--steps`` sets the new
+total), and is printed; the settings the checkpoint's envs, networks and random streams were built
+from (:data:`FIXED_ON_RESUME`) cannot change.
 
 Torch runs on one thread: the networks are small, so intra-op threads only contend (on a 2-core
 machine two threads trained no faster, and far slower while the other core was busy).
@@ -51,6 +53,18 @@ _HELP = {
     "track": TRACK_HELP,
     "time_limit": "stop after this many seconds of training (default: no limit)",
 }
+#: the fields a resumed run keeps: its checkpoint holds envs, networks and random streams built
+#: from them
+FIXED_ON_RESUME = (
+    "env_id",
+    "env_kwargs",
+    "algo",
+    "seed",
+    "num_envs",
+    "rollout_steps",
+    "hidden_sizes",
+    "run_dir",
+)
 #: reST markup of the config's docstring: ``literal`` and :role:`~target`
 _MARKUP = re.compile(r"``([^`]*)``|:\w+:`~?([^`]*)`")
 
@@ -125,14 +139,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_deprecated_alias(parser, "--lr", "--learning-rate", dest="learning_rate", type=float)
 
 
-def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    """The config the options describe (only options given override the defaults)."""
-    given = {
+def _given(args: argparse.Namespace) -> dict[str, Any]:
+    """The config fields whose options were given."""
+    return {
         f.name: getattr(args, f.name)
         for f in dataclasses.fields(TrainConfig)
         if getattr(args, f.name, None) is not None
     }
-    return TrainConfig(**given)
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The config the options describe (only options given override the defaults)."""
+    return TrainConfig(**_given(args))
 
 
 def _checked(make: Callable[[], TrainConfig], source: str) -> TrainConfig:
@@ -153,8 +171,9 @@ def _new_config(args: argparse.Namespace) -> TrainConfig:
 
 
 def _resumed(args: argparse.Namespace) -> tuple[TrainConfig, Any, Path]:
-    """The stored config (``--steps`` as the new total), checkpoint and run directory of
-    ``--resume``."""
+    """The stored config with the options given as explicit changes, the checkpoint and the run
+    directory of ``--resume``; a change of a :data:`FIXED_ON_RESUME` field is a
+    :class:`UsageError`."""
     from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
     from baselines.mappo.safe_load import CheckpointError
 
@@ -165,11 +184,29 @@ def _resumed(args: argparse.Namespace) -> tuple[TrainConfig, Any, Path]:
         checkpoint = Checkpoint.load(path)
     except CheckpointError as error:
         raise UsageError(f"--resume: {error}") from None
-    stored = dict(checkpoint.config)
-    if args.total_steps is not None:
-        stored["total_steps"] = args.total_steps
+    stored = _checked(lambda: TrainConfig(**checkpoint.config), "--resume")
+    changes = {
+        name: value
+        for name, value in _given(args).items()
+        if _comparable(value) != _comparable(getattr(stored, name))
+    }
+    for name in FIXED_ON_RESUME:
+        if name in changes:
+            raise UsageError(
+                f"--resume: {option_name(name)} cannot change when a run resumes (its checkpoint "
+                f"was built with {getattr(stored, name)!r}); start a new run instead"
+            )
+    config = _checked(lambda: dataclasses.replace(stored, **changes), "--resume")
+    for name in sorted(changes.keys() - {"total_steps"}):
+        was, now = getattr(stored, name), getattr(config, name)
+        print(f"resuming with {option_name(name)} {now!r} (was {was!r})")
     run_dir = path if path.is_dir() else path.parent
-    return _checked(lambda: TrainConfig(**stored), "--resume"), checkpoint, run_dir
+    return config, checkpoint, run_dir
+
+
+def _comparable(value: Any) -> Any:
+    """``value`` with tuples as lists, so that an option equals the stored setting it repeats."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -267,8 +267,11 @@ def train(
     one folder of every W&B run). ``on_checkpoint(checkpoint)`` is called after each
     periodic checkpoint is written (a sweep reports it to Ray Tune). The run holds
     ``run_dir``'s lock while it trains: :class:`~baselines.mappo.run_folder.RunFolderInUse` if
-    another live run holds it.
+    another live run holds it. A W&B folder that cannot be written is a
+    :class:`~baselines.tracking.WandbDirError` before anything is written.
     """
+    if config.track:
+        tracking.check_wandb_dir(tracking.wandb_dir() if wandb_dir is None else Path(wandb_dir))
     run = TrainingRun(config, resume)
     if run_dir is None:  # a new folder, never one of another run started in the same second
         run.name, run_dir = claim_run_folder(Path(config.run_dir), run.name)

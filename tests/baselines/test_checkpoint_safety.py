@@ -14,7 +14,7 @@ import torch
 from baselines.cli import main
 from baselines.mappo.checkpoint import CHECKPOINT_NAME, Checkpoint
 from baselines.mappo.config import TrainConfig
-from baselines.mappo.safe_load import CheckpointError
+from baselines.mappo.safe_load import CheckpointError, load_checkpoint_data
 from baselines.mappo.train import train
 
 
@@ -100,3 +100,52 @@ def test_a_checkpoint_whose_config_no_longer_fits_its_weights_is_one_line(
     checkpoint.config = {**checkpoint.config, "hidden_sizes": [7]}
     checkpoint.save(folder)
     assert "does not fit its own configuration" in _resume(folder, capsys)
+
+
+def test_a_configuration_edited_inside_the_checkpoint_is_refused(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    path = folder / CHECKPOINT_NAME
+    data = load_checkpoint_data(path)
+    data["config"]["learning_rate"] = 0.01
+    torch.save(data, path)
+    assert "was changed after the run wrote it" in _resume(folder, capsys)
+    del data["config_sha256"]
+    torch.save(data, path)
+    assert "holds no hash of its configuration" in _resume(folder, capsys)
+
+
+def test_a_setting_given_beside_resume_changes_it_and_is_printed(
+    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    stored = Checkpoint.load(folder).config["learning_rate"]
+    resumed = ["train", "--resume", str(folder), "--steps", "4000", "--no-track"]
+    assert main([*resumed, "--learning-rate", "0.01", "--seed", "0"]) == 0
+    out = capsys.readouterr().out
+    assert f"resuming with --learning-rate 0.01 (was {stored!r})" in out
+    assert "--seed" not in out  # the stored seed, repeated: no change
+    checkpoint = Checkpoint.load(folder)  # the new configuration with its own hash
+    assert checkpoint.config["learning_rate"] == 0.01 and checkpoint.global_step >= 4000
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--hidden-sizes", "7"), ("--seed", "3"), ("--env", "econ_envs/MSPM-v0")],
+)
+def test_a_setting_the_checkpoint_was_built_from_cannot_change(
+    option: str, value: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
+    with pytest.raises(SystemExit) as stopped:
+        main(["train", "--resume", str(folder), option, value])
+    assert stopped.value.code == 2
+    assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"--resume: {option} cannot change when a run resumes" in err

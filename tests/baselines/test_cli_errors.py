@@ -4,8 +4,10 @@ Every case runs the real command line in a subprocess."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,10 +17,11 @@ PREFIX = "econ-baselines: error: "
 SALES, MSPM = "econ_envs/SequentialSales-v0", "econ_envs/MSPM-v0"
 
 
-def cli(*argv: str) -> subprocess.CompletedProcess[str]:
-    """``python -m baselines.cli *argv`` from the repository root."""
+def cli(*argv: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    """``python -m baselines.cli *argv`` from the repository root, with ``environment`` added."""
     command = [sys.executable, "-m", "baselines.cli", *argv]
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, **environment}
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
@@ -120,3 +123,25 @@ def test_train_env_errors_come_before_torch_is_imported():
     )
     assert result.stdout.split() == ["2", "False", "False"], result.stderr
     assert result.stderr.startswith(PREFIX + "--env of `econ-baselines train`")
+
+
+@pytest.mark.parametrize("blocked", ["a file in its place", "a read-only folder"])
+def test_a_wandb_folder_that_cannot_be_written_is_one_line_before_the_run_starts(
+    blocked: str, tmp_path: Path
+) -> None:
+    """W&B itself would fall back silently to a folder in the system's temporary directory."""
+    wandb_dir = tmp_path / "tracking"
+    if blocked == "a file in its place":
+        wandb_dir.write_text("not a folder")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        wandb_dir.mkdir(mode=0o500)
+    runs = tmp_path / "runs"
+    result = cli("train", "--steps", "2000", "--run-dir", str(runs), WANDB_DIR=str(wandb_dir))
+    assert one_line_error(result) == (
+        f"W&B runs cannot be written to {wandb_dir / 'wandb'} "
+        f"({'Not a directory' if wandb_dir.is_file() else 'Permission denied'}): set WANDB_DIR "
+        "to a writable folder, or run without tracking (--no-track)"
+    )
+    assert not runs.exists()
