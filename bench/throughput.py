@@ -17,6 +17,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import AutoresetMode
 
 import econ_envs
 from econ_envs.policy_table import evaluate_table, game_of
@@ -70,8 +71,9 @@ def single_rate(env_id: str, seconds: float, clock: Clock = time.perf_counter) -
 
 
 def vector_rate(env_id: str, batch: int, seconds: float, clock: Clock = time.perf_counter) -> float:
-    """Env steps per second of the native vector env of ``env_id`` with ``batch`` envs."""
-    venv = gym.make_vec(env_id, num_envs=batch)
+    """Env steps per second of the native vector env of ``env_id`` with ``batch`` envs, in the
+    trainer's ``SAME_STEP`` autoreset mode."""
+    venv = gym.make_vec(env_id, num_envs=batch, autoreset_mode=AutoresetMode.SAME_STEP)
     pool = random_actions(venv.single_action_space, batch * 8, 1)
     actions = [pool[np.random.default_rng(k).integers(len(pool), size=batch)] for k in range(8)]
     venv.reset(seed=0)
@@ -86,7 +88,7 @@ def vector_rate(env_id: str, batch: int, seconds: float, clock: Clock = time.per
 
 def vector_memory_mib(env_id: str, batch: int) -> float:
     tracemalloc.start()
-    venv = gym.make_vec(env_id, num_envs=batch)
+    venv = gym.make_vec(env_id, num_envs=batch, autoreset_mode=AutoresetMode.SAME_STEP)
     venv.reset(seed=0)
     actions = random_actions(venv.single_action_space, batch, 2)
     for _ in range(50):

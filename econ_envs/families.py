@@ -61,7 +61,7 @@ FAMILIES: dict[str, Family] = {
             "Stackelberg POMDP",
             "game",
             "econ_envs.adapters.gym_env:StackelbergEnv",
-            # the native batched engine (autoreset in the same step)
+            # the native batched engine (every autoreset mode; gymnasium's NEXT_STEP by default)
             "econ_envs.adapters.vector_env:StackelbergVectorEnv",
             "Brero et al., Stackelberg POMDP",
         ),

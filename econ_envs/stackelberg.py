@@ -165,10 +165,15 @@ class StackelbergEpisodes:
             self._propose(rows)
         self._start_plays(rows)
 
-    def step(self, action: Any) -> StepResult:
-        """Advance every episode by one leader step (``action`` is batch-first)."""
+    def step(self, action: Any, frozen: NDArray[np.bool_] | None = None) -> StepResult:
+        """Advance every episode by one leader step (``action`` is batch-first), except the
+        ``frozen`` rows: episodes that ended and wait for a :meth:`reset` (a vector env that
+        autoresets in the next step). Their plays are finished, which the game leaves as they
+        are, and nothing is recorded, paid or drawn for them: zero reward, not terminated."""
         action = self.game.check_action(action)
         ended = self.game.step(self.plays, action)
+        if frozen is not None:
+            ended &= ~frozen
         reward = np.zeros(self.batch)
         terminated = np.zeros(self.batch, bool)
         phase = self.phase.copy()

@@ -15,11 +15,11 @@ What is checked, for every id:
 
 and for the Stackelberg family also:
 
-- a native vector env of size ``B`` (``gym.make_vec``, seed ``s``) equals ``B`` single envs
-  seeded ``s + i``, stepped with the same random actions until every sub-env has finished
-  ``episodes`` episodes (so autoresets are crossed): observations, rewards, terminations,
-  truncations, the infos of rows that did not finish, and for rows that finished the final
-  observation, the final info and the observation and state after the autoreset;
+- a native vector env of size ``B`` (``gym.make_vec``, seed ``s``, same-step autoreset) equals
+  ``B`` single envs seeded ``s + i``, stepped with the same random actions until every sub-env
+  has finished ``episodes`` episodes (so autoresets are crossed): observations, rewards,
+  terminations, truncations, the infos of rows that did not finish, and for rows that finished
+  the final observation, the final info and the observation and state after the autoreset;
 - PettingZoo's ``api_test``, ``parallel_api_test``, ``seed_test``, ``parallel_seed_test`` and
   ``state_test`` on :mod:`econ_envs.pettingzoo`;
 - the observation round trip (:func:`check_observations`): the base game's table of observation
@@ -43,6 +43,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium.utils.env_checker import check_env
+from gymnasium.vector import AutoresetMode
 
 from econ_envs.episode_options import EpisodeOptions
 from econ_envs.registry import STACKELBERG, entry, ids
@@ -155,9 +156,15 @@ def check_vector(
     env_id: str, num_envs: int = 3, seed: int = 0, episodes: int = 2, **kwargs: Any
 ) -> None:
     """The native vector env of size ``num_envs`` seeded ``seed`` equals ``num_envs`` single
-    envs seeded ``seed + i`` under the same actions (see the module docstring)."""
+    envs seeded ``seed + i`` under the same actions (see the module docstring), in the
+    ``SAME_STEP`` autoreset mode (the other modes are checked against gymnasium's
+    ``SyncVectorEnv`` in the test suite)."""
     vector = gym.make_vec(
-        env_id, num_envs=num_envs, vectorization_mode="vector_entry_point", **kwargs
+        env_id,
+        num_envs=num_envs,
+        vectorization_mode="vector_entry_point",
+        autoreset_mode=AutoresetMode.SAME_STEP,
+        **kwargs,
     )
     singles = [gym.make(env_id, **kwargs) for _ in range(num_envs)]
     obs, info = vector.reset(seed=seed)

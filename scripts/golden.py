@@ -7,10 +7,10 @@ it after::
     python scripts/golden.py --check golden.json     # after: lists every case that changed
 
 Cases: every registered id through ``gym.make`` (every follower dynamics for the Stackelberg
-ids), the native vector env (``gym.make_vec``, 3 envs across autoresets), the PettingZoo parallel
-env, the exact evaluator on seeded random tables (Stackelberg) and parameters (AMA). Each case
-steps seeded random valid actions; the hash covers observations, rewards, terminations,
-truncations and infos (dtype, shape and bytes of every array).
+ids), the native vector env (``gym.make_vec``, 3 envs across same-step autoresets), the
+PettingZoo parallel env, the exact evaluator on seeded random tables (Stackelberg) and
+parameters (AMA). Each case steps seeded random valid actions; the hash covers observations,
+rewards, terminations, truncations and infos (dtype, shape and bytes of every array).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import AutoresetMode
 
 import econ_envs
 from econ_envs import pettingzoo as pz
@@ -85,8 +86,9 @@ def single_env(env_id: str, kwargs: dict[str, Any]) -> str:
 
 
 def vector_env(env_id: str, kwargs: dict[str, Any]) -> str:
-    """Fingerprint of ``gym.make_vec(env_id, 3, **kwargs)`` over :data:`STEPS` steps."""
-    env = gym.make_vec(env_id, num_envs=3, **kwargs)
+    """Fingerprint of ``gym.make_vec(env_id, 3, **kwargs)`` over :data:`STEPS` steps, in the
+    ``SAME_STEP`` autoreset mode (the trainer's; the default before 0.2.0)."""
+    env = gym.make_vec(env_id, num_envs=3, autoreset_mode=AutoresetMode.SAME_STEP, **kwargs)
     env.action_space.seed(2)
     out = Fingerprint()
     out.add(env.reset(seed=11))

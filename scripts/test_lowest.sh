@@ -62,7 +62,8 @@ for name in $LANES; do
     core)
       lane core "$(oldest_python)" ".[dev]"
       "${TESTS_ENV[@]}" "$WORK/core/bin/python" -m pytest -q -n 2 -p no:cacheprovider \
-        tests/envs/test_conformance.py tests/envs/test_vector_parity.py tests/envs/test_pettingzoo.py
+        tests/envs/test_conformance.py tests/envs/test_vector_parity.py \
+        tests/envs/test_vector_autoreset.py tests/envs/test_pettingzoo.py
       ;;
     baselines)
       lane baselines python3 ".[dev]" "./scripts/econ-envs-baselines[distributed]"

@@ -28,6 +28,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import AutoresetMode
 from numpy.polynomial import Legendre, Polynomial
 from numpy.typing import NDArray
 
@@ -101,6 +102,7 @@ def welfare(
         ENV_ID,
         num_envs=batch,
         vectorization_mode="vector_entry_point",
+        autoreset_mode=AutoresetMode.SAME_STEP,  # no reset-only steps
         n_agents=n_agents,
         **env_kwargs,
     )

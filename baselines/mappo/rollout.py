@@ -30,6 +30,7 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import AutoresetMode
 from numpy.typing import NDArray
 
 import econ_envs  # noqa: F401  (registers the ids)
@@ -167,7 +168,14 @@ class Rollout:
         elite_fraction: float,
         elite_mutation: float,
     ):
-        self.venv = gym.make_vec(env_id, num_envs=num_envs, privileged_state=True, **env_kwargs)
+        # same-step autoreset: a finished episode's next one starts at once (no reset-only steps)
+        self.venv = gym.make_vec(
+            env_id,
+            num_envs=num_envs,
+            privileged_state=True,
+            autoreset_mode=AutoresetMode.SAME_STEP,
+            **env_kwargs,
+        )
         self.num_envs = num_envs
         self.game = game_of(env_id, **env_kwargs)
         self.keys = ObservationKeys(observation_vectors(env_id, **env_kwargs))

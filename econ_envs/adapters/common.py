@@ -48,15 +48,13 @@ def observation_space(episodes: StackelbergEpisodes, privileged: bool) -> gym.Sp
     return gym.spaces.Dict({"observation": leader, "state": state})
 
 
-def check_autoreset_mode(
-    value: Any, allowed: tuple[AutoresetMode, ...], why: str = ""
-) -> AutoresetMode:
+def check_autoreset_mode(value: Any, allowed: tuple[AutoresetMode, ...]) -> AutoresetMode:
     """``value`` as an :class:`~gymnasium.vector.AutoresetMode` if it is one of ``allowed``
     (a member, or its value such as ``"SameStep"``, as gymnasium's vector envs accept).
 
     Raises:
         KeywordTypeError: for a value that is neither a mode nor a string.
-        ValueError: for any other mode, listing ``allowed`` and adding ``why``.
+        ValueError: for any other mode, listing ``allowed``.
     """
     listed = ", ".join(f"AutoresetMode.{mode.name} ({mode.value!r})" for mode in allowed)
     if not isinstance(value, AutoresetMode | str):
@@ -65,5 +63,5 @@ def check_autoreset_mode(
         )
     mode = next((m for m in AutoresetMode if value in (m, m.value)), None)
     if mode not in allowed:
-        raise ValueError(f"autoreset_mode must be one of {listed}, got {value!r}{why}")
+        raise ValueError(f"autoreset_mode must be one of {listed}, got {value!r}")
     return mode

@@ -4,10 +4,11 @@
 entry point): gymnasium's :class:`~gymnasium.vector.SyncVectorEnv` over ``n`` envs made by
 ``gym.make(id, **kwargs)``, exactly what ``gym.make_vec(id, n, vectorization_mode="sync")``
 builds (and what ``gym.make_vec(id, n)`` built before the AMA ids had a vector entry point), with
-gymnasium's default ``autoreset_mode=AutoresetMode.NEXT_STEP``. The keyword ``autoreset_mode``
-chooses another mode: every step ends every one-step episode, so under ``NEXT_STEP`` every
-other step only resets, and ``SAME_STEP`` (the mode of the Stackelberg ids' native vector env)
-needs half the steps. With the same mode, seeds and actions, both ways give identical results.
+gymnasium's default ``autoreset_mode=AutoresetMode.NEXT_STEP`` (the default of the Stackelberg
+ids' native vector env too). The keyword ``autoreset_mode`` chooses another mode: every step
+ends every one-step episode, so under ``NEXT_STEP`` every other step only resets, and
+``SAME_STEP`` needs half the steps. With the same mode, seeds and actions, both ways give
+identical results.
 """
 
 from __future__ import annotations

@@ -1,9 +1,26 @@
 """The native gymnasium vector environment of a Stackelberg POMDP: one batched engine, no copies.
 
 Sub-environment ``i`` behaves exactly like a single env seeded with ``seed + i`` and given the
-same actions. Finished episodes reset within the same step (``AutoresetMode.SAME_STEP``): the
-returned observation starts the next episode, and ``info["final_obs"]`` / ``info["final_info"]``
-hold the last observation and info of the finished one.
+same actions. The three autoreset modes of gymnasium (``autoreset_mode=``) are all implemented
+over the batch, each equal to gymnasium's ``SyncVectorEnv`` in that mode:
+
+- ``AutoresetMode.NEXT_STEP`` (the default, gymnasium's): the step that ends an episode returns
+  its last observation and info; the next step ignores that sub-env's action and returns the
+  first observation and info of a new episode, with reward 0, ``terminated`` and ``truncated``
+  False.
+- ``AutoresetMode.SAME_STEP``: the finished episode is reset within the step that ends it; the
+  returned observation starts the next episode, and ``info["final_obs"]`` /
+  ``info["final_info"]`` hold the last observation and info of the finished one. It needs no
+  reset-only steps: the suite's trainer (``baselines.mappo``), evaluator checks and benchmarks
+  ask for it explicitly.
+- ``AutoresetMode.DISABLED``: nothing resets on its own; ``reset(options={"reset_mask": mask})``
+  resets the sub-envs in ``mask`` (a bool array of shape ``(num_envs,)``), and stepping a
+  finished sub-env without that is an error (``ResetNeeded``).
+
+Why ``NEXT_STEP`` is the default of ``gym.make_vec(id, n)``: it is the default of gymnasium's own
+vector envs, so code written for gymnasium expects it, and gymnasium's vector wrappers need it
+(``NormalizeObservation`` refuses any other mode; CleanRL's PPO wrapper stack runs unchanged only
+on it). SPEC.md does not fix a mode.
 """
 
 from __future__ import annotations
@@ -12,37 +29,38 @@ from numbers import Integral
 from typing import Any
 
 import numpy as np
+from gymnasium.spaces import Box
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from econ_envs.adapters.common import build, check_autoreset_mode, observation_space
-from econ_envs.adapters.reset_needed import reset_needed
+from econ_envs.adapters.reset_needed import ResetNeeded, reset_needed
 from econ_envs.episode_options import EpisodeOptions
 from econ_envs.random import key_from_seed
-from econ_envs.stackelberg import PHASE_NAMES
+from econ_envs.stackelberg import PHASE_NAMES, StepResult
 from econ_envs.state_layout import StateLayout
 from econ_envs.validation import check_render_mode
-
-_ONLY_SAME_STEP = (
-    ": the native vector env only autoresets in the same step; for another mode use "
-    'gym.make_vec(id, num_envs, vectorization_mode="sync", '
-    'vector_kwargs={"autoreset_mode": ...})'
-)
 
 
 class StackelbergVectorEnv(VectorEnv):
     """``num_envs`` Stackelberg POMDP episodes stepped together (keywords as
     :class:`econ_envs.adapters.gym_env.StackelbergEnv`; ``render_mode`` must be ``None``).
 
-    ``autoreset_mode`` may only be ``AutoresetMode.SAME_STEP`` (or ``"SameStep"``), the mode
-    this env implements; any other raises ``ValueError``. Gymnasium's ``SyncVectorEnv``
-    (``gym.make_vec(id, n, vectorization_mode="sync")``) autoresets in the *next* step unless
-    given ``vector_kwargs={"autoreset_mode": AutoresetMode.SAME_STEP}``, with which it gives the
-    same results as this env.
+    Args:
+        autoreset_mode: an :class:`~gymnasium.vector.AutoresetMode` or its value
+            (``"NextStep"``, ``"SameStep"``, ``"Disabled"``); default ``NEXT_STEP``,
+            gymnasium's (see the module docstring). ``metadata["autoreset_mode"]`` is this
+            instance's mode. Gymnasium's ``SyncVectorEnv`` over single envs
+            (``gym.make_vec(id, n, vectorization_mode="sync", vector_kwargs={"autoreset_mode":
+            mode})``) gives the same results in the same mode.
+
+    Raises:
+        ValueError: naming ``autoreset_mode`` and the modes, for any other value.
     """
 
-    metadata = {"autoreset_mode": AutoresetMode.SAME_STEP, "render_modes": []}
-    #: whether :meth:`reset` was called (it starts every episode; later ones start on their own)
+    #: the class's defaults; an instance's ``metadata`` holds its own ``autoreset_mode``
+    metadata = {"autoreset_mode": AutoresetMode.NEXT_STEP, "render_modes": []}
+    #: whether every sub-env was reset once (a reset starts its first episode)
     _has_reset = False
 
     def __init__(
@@ -51,11 +69,12 @@ class StackelbergVectorEnv(VectorEnv):
         num_envs: int = 1,
         render_mode: str | None = None,
         env_id: str | None = None,
-        autoreset_mode: AutoresetMode | str = AutoresetMode.SAME_STEP,
+        autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
         **keywords: Any,
     ):
         check_render_mode(render_mode, self.metadata["render_modes"])
-        check_autoreset_mode(autoreset_mode, (AutoresetMode.SAME_STEP,), _ONLY_SAME_STEP)
+        self.autoreset_mode = check_autoreset_mode(autoreset_mode, tuple(AutoresetMode))
+        self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
         options, game_params = EpisodeOptions.split(keywords)
         self.game, self.episodes = build(game, num_envs, options, game_params, env_id)
         self.num_envs = self.episodes.batch
@@ -67,6 +86,13 @@ class StackelbergVectorEnv(VectorEnv):
         self._all = np.arange(num_envs)
         self._everyone = np.ones(num_envs, bool)
         self._everyone.flags.writeable = False
+        #: sub-envs reset at least once (their random streams are seeded)
+        self._started = np.zeros(num_envs, bool)
+        #: episodes that ended and wait for their reset (NEXT_STEP and DISABLED only)
+        self._ended = np.zeros(num_envs, bool)
+        #: the action put in place of an ignored one (NEXT_STEP): a valid one, the space's lowest
+        space = self.single_action_space
+        self._ignored_action = np.asarray(space.low if isinstance(space, Box) else 0)
 
     @property
     def state_layout(self) -> StateLayout:
@@ -75,36 +101,54 @@ class StackelbergVectorEnv(VectorEnv):
         return self.episodes.state_layout
 
     def reset(self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None):
-        """Start every episode: ``seed`` is ``None``, an int ``s`` (sub-env ``i`` gets ``s + i``)
-        or a list of one int per sub-env."""
+        """Start new episodes, in every sub-env or, with ``options={"reset_mask": mask}`` (a
+        numpy bool array of shape ``(num_envs,)`` with a True entry), in those of ``mask`` only;
+        the others keep their episode and observation, and ``info`` holds the reset sub-envs'
+        entries under their masks (as gymnasium's vector envs do).
+
+        ``seed`` is ``None``, an int ``s`` (sub-env ``i`` gets ``s + i``) or a list of one int
+        per sub-env. Without a seed, a sub-env continues its random stream (as a single env's
+        ``reset()`` does); one never reset before draws its seed from :attr:`np_random`.
+        """
         if seed is None or isinstance(seed, Integral):
             super().reset(seed=None if seed is None else int(seed))
         elif len(seed) != self.num_envs:
             raise ValueError(f"seed must be an int or a list of {self.num_envs} ints, got {seed!r}")
         else:
             super().reset(seed=int(seed[0]))
+        mask = self._reset_mask(options)
+        rows = self._all if mask is None else np.flatnonzero(mask)
+        episodes = self.episodes
         if seed is None:
-            seeds = self.np_random.integers(2**63, size=self.num_envs).tolist()
-        elif isinstance(seed, Integral):
-            seeds = [int(seed) + i for i in range(self.num_envs)]
+            fresh = rows[~self._started[rows]]
+            keys = self.np_random.integers(2**63, size=len(fresh)).tolist()
+            episodes.rng.seed(fresh, np.array([key_from_seed(k) for k in keys], np.uint64))
+            episodes.reset(rows)
         else:
-            seeds = [int(s) for s in seed]
-        self.episodes.reset(self._all, np.array([key_from_seed(s) for s in seeds], np.uint64))
-        self._has_reset = True
+            one = isinstance(seed, Integral)
+            seeds = [int(seed) + i if one else int(seed[i]) for i in rows.tolist()]
+            episodes.reset(rows, np.array([key_from_seed(s) for s in seeds], np.uint64))
+        self._started[rows] = True
+        self._has_reset = bool(self._started.all())
+        self._ended[rows] = False
+        reset = self._everyone if mask is None else mask.copy()
         info = {
-            "phase": PHASE_NAMES.take(self.episodes.phase),
-            "_phase": self._everyone,
-            "state": self.episodes.state.copy(),
-            "_state": self._everyone,
+            "phase": PHASE_NAMES.take(episodes.phase),
+            "_phase": reset,
+            "state": episodes.state.copy(),
+            "_state": reset,
         }
-        return self._observation(self.episodes.observe()), info
+        return self._observation(episodes.observe()), info
 
     def step(self, actions: Any):
         """One leader step of every sub-env: ``actions`` has shape
         ``(num_envs, *single_action_space.shape)`` (``ValueError`` otherwise, before anything
-        moves); ``ResetNeeded`` (a ``RuntimeError``) before the first :meth:`reset`."""
+        moves). ``ResetNeeded`` (a ``RuntimeError``) before every sub-env was reset, and in
+        ``DISABLED`` mode for a sub-env whose episode ended and was not reset."""
         if not self._has_reset:
             raise reset_needed(self, started=False)
+        if self.autoreset_mode is not AutoresetMode.SAME_STEP:
+            return self._step_then_reset(actions)
         episodes = self.episodes
         result = episodes.step(
             self.game.spec.action_check.as_batch(actions, "actions", self.num_envs)
@@ -112,12 +156,7 @@ class StackelbergVectorEnv(VectorEnv):
         observation = episodes.observe()
         finished = result.terminated
         info: dict[str, Any] = {"phase": PHASE_NAMES.take(result.phase), "_phase": self._everyone}
-        play_info = {
-            "leader_utility": np.where(result.play_ended, result.leader_utility, 0.0),
-            "follower_utilities": np.where(
-                result.play_ended[:, None], result.follower_utilities, 0.0
-            ),
-        }
+        play_info = self._play_info(result)
         done = np.flatnonzero(finished)
         if done.size:
             info["final_obs"], info["_final_obs"] = self._final_observations(observation, done)
@@ -139,6 +178,65 @@ class StackelbergVectorEnv(VectorEnv):
             np.zeros(self.num_envs, bool),
             info,
         )
+
+    def _step_then_reset(self, actions: Any):
+        """:meth:`step` in the ``NEXT_STEP`` and ``DISABLED`` modes: the episodes that ended at
+        the previous step are reset now, their actions ignored (``NEXT_STEP``), or refused
+        (``DISABLED``); an episode that ends returns its own last observation and info."""
+        episodes = self.episodes
+        batch = self.game.spec.action_check.as_batch(actions, "actions", self.num_envs)
+        waiting = np.flatnonzero(self._ended)
+        frozen = None
+        if waiting.size:
+            if self.autoreset_mode is AutoresetMode.DISABLED:
+                raise ResetNeeded(
+                    f"{type(self).__name__}.step() was called after the episodes of sub-envs "
+                    f"{waiting.tolist()} ended (autoreset_mode=AutoresetMode.DISABLED): call "
+                    'reset(options={"reset_mask": mask}) for them first'
+                )
+            ignored = self._ignored_action
+            batch = batch.astype(np.result_type(batch, ignored))  # a copy: the user's is kept
+            batch[waiting] = ignored  # never read: their plays are finished
+            frozen = self._ended
+        result = episodes.step(batch, frozen)
+        finished = result.terminated
+        phase = result.phase
+        if waiting.size:
+            episodes.reset(waiting)
+            phase = np.where(frozen, episodes.phase, phase)
+        info: dict[str, Any] = {"phase": PHASE_NAMES.take(phase), "_phase": self._everyone}
+        if result.play_ended.any():
+            for key, value in self._play_info(result).items():
+                info[key], info["_" + key] = value, result.play_ended
+        if finished.any():
+            info.update(self._episode_end_info(finished))
+        info["state"], info["_state"] = episodes.state.copy(), self._everyone
+        self._ended[:] = finished
+        return (
+            self._observation(episodes.observe()),
+            result.reward,
+            finished,
+            np.zeros(self.num_envs, bool),
+            info,
+        )
+
+    def _reset_mask(self, options: dict[str, Any] | None) -> np.ndarray | None:
+        """``options["reset_mask"]`` after checking it as gymnasium does; None without one."""
+        if not options or "reset_mask" not in options:
+            return None
+        mask = options["reset_mask"]
+        if not isinstance(mask, np.ndarray) or mask.dtype != np.bool_:
+            raise TypeError(
+                'options["reset_mask"] must be a numpy array of dtype bool, got '
+                f"{getattr(mask, 'dtype', type(mask).__name__)}"
+            )
+        if mask.shape != (self.num_envs,):
+            raise ValueError(
+                f'options["reset_mask"] must have shape ({self.num_envs},), got {mask.shape}'
+            )
+        if not mask.any():
+            raise ValueError('options["reset_mask"] must hold at least one True entry')
+        return mask
 
     def follower_strategies(self) -> np.ndarray:
         """The followers' final strategies of every episode, (num_envs, n, max_types): the
@@ -163,18 +261,34 @@ class StackelbergVectorEnv(VectorEnv):
         mask[done] = True
         return finals, mask
 
+    def _play_info(self, result: StepResult) -> dict[str, Any]:
+        """The utilities of the plays that ended in this step (0 in the other rows)."""
+        return {
+            "leader_utility": np.where(result.play_ended, result.leader_utility, 0.0),
+            "follower_utilities": np.where(
+                result.play_ended[:, None], result.follower_utilities, 0.0
+            ),
+        }
+
+    def _episode_end_info(self, mask: np.ndarray) -> dict[str, Any]:
+        """The end-of-episode entries of the finished episodes (``mask``), under that mask."""
+        episodes = self.episodes
+        info = {
+            "follower_strategies": np.where(mask[:, None, None], episodes.final_strategies, -1),
+            "_follower_strategies": mask,
+            "equilibrium_regret": np.where(mask, episodes.regret, 0.0),
+            "_equilibrium_regret": mask,
+        }
+        if self.game.spec.optimal_value is not None:
+            info["optimal_value"] = np.full(self.num_envs, self.game.spec.optimal_value)
+            info["_optimal_value"] = mask
+        return info
+
     def _final_info(self, info: dict[str, Any], mask: np.ndarray) -> dict[str, Any]:
         """The last step's info of the finished episodes (``mask``), before they reset."""
-        episodes = self.episodes
         final = {key: info[key] for key in ("phase", "leader_utility", "follower_utilities")}
         for key in ("phase", "leader_utility", "follower_utilities", "state"):
             final["_" + key] = mask
-        final["state"] = episodes.state.copy()
-        final["follower_strategies"] = np.where(mask[:, None, None], episodes.final_strategies, -1)
-        final["_follower_strategies"] = mask
-        final["equilibrium_regret"] = np.where(mask, episodes.regret, 0.0)
-        final["_equilibrium_regret"] = mask
-        if self.game.spec.optimal_value is not None:
-            final["optimal_value"] = np.full(self.num_envs, self.game.spec.optimal_value)
-            final["_optimal_value"] = mask
+        final["state"] = self.episodes.state.copy()
+        final.update(self._episode_end_info(mask))
         return final

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import AutoresetMode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +37,9 @@ settings_fast = settings(max_examples=25, deadline=None)
 
 def roll(env_id, kwargs, seed, steps=60, batch=3):
     """Step a vector env and ``batch`` single envs with the same random actions; compare."""
-    venv = gym.make_vec(env_id, num_envs=batch, **SHORT, **kwargs)
+    venv = gym.make_vec(
+        env_id, num_envs=batch, autoreset_mode=AutoresetMode.SAME_STEP, **SHORT, **kwargs
+    )
     singles = [gym.make(env_id, **SHORT, **kwargs) for _ in range(batch)]
     space = venv.single_action_space
     space.seed(seed)
