@@ -3,11 +3,13 @@
 Theme: furo. It is the theme Gymnasium's and PettingZoo's own sites are built with (Farama's
 sites derive from it), so our users meet the layout they know; it is actively maintained,
 responsive, has light and dark modes and a working client-side search, and needs no JavaScript
-framework or extra Sphinx extension. Diagrams are hand-written SVG (no graphviz or Mermaid).
+framework or extra Sphinx extension. Diagrams are hand-written SVG (no graphviz or Mermaid);
+the environment pages' pictures are drawn with matplotlib by :mod:`generate`.
 
-The pages under ``_generated/`` are written by :mod:`generate` (run here, before every build)
-from the registry, the follower dynamics, the CLI parsers and the leaderboards' records. Build
-with ``scripts/docs.sh`` (``sphinx-build -W``: warnings are errors).
+The pages under ``_generated/`` are written by the :mod:`generate` package (run here, before
+every build) from the registry, the game modules, seeded episodes of the environments, the
+follower dynamics, the CLI parsers and the leaderboards' records. Build with
+``scripts/docs.sh`` (``sphinx-build -W``: warnings are errors).
 """
 
 from __future__ import annotations

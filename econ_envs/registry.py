@@ -23,6 +23,9 @@ import gymnasium
 
 from econ_envs.families import AMA, STACKELBERG, Family, family
 
+#: the history of an id still at its first version
+FIRST_VERSION = "v0: the first version, released in econ-envs 0.1.0."
+
 
 @dataclass(frozen=True)
 class EnvEntry:
@@ -35,6 +38,8 @@ class EnvEntry:
         kwargs: the constructor keywords fixed by this id (the game or domain and its preset).
         summary: one line for the README table.
         source: where the environment was published.
+        history: what each version of the id changed, oldest first, each starting with its
+            version (``"v0: ..."``); the last is the id's own.
     """
 
     id: str
@@ -42,6 +47,7 @@ class EnvEntry:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     summary: str = ""
     source: str = ""
+    history: tuple[str, ...] = (FIRST_VERSION,)
 
     @property
     def declared_family(self) -> Family:

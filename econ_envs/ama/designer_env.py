@@ -64,6 +64,10 @@ class DesignerEnv(gymnasium.Env):
     """
 
     metadata: dict[str, Any] = {"render_modes": RenderModes()}
+    #: what each entry of the observation means
+    observation_meanings: tuple[str, ...] = (
+        "always 0.0: the designer sees nothing (one-step episodes)",
+    )
 
     def __init__(
         self,

@@ -48,6 +48,9 @@ class GameSpec:
         keywords: the game's own keywords that set ``n_types`` and ``n_messages``, as the user
             gave them (LaneCoordination: ``n_agents``, ``n_positions``, ``n_moves``); the size
             guards of the episodes and dynamics name them (see :attr:`size_keywords`).
+        action_meanings: what each entry of a ``Box`` or ``MultiDiscrete`` action, or each value
+            of a ``Discrete`` one, means (read by the documentation's space tables); empty
+            where undeclared.
     """
 
     name: str
@@ -63,11 +66,17 @@ class GameSpec:
     response_iterations: int
     reward_plays: int
     keywords: Mapping[str, Any] = field(default_factory=dict)
+    action_meanings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         space = self.action_space
         if isinstance(space, gym.spaces.Box) and not space.is_bounded():
             raise ValueError(f"a Box action_space must have finite bounds, got {space}")
+        if self.action_meanings and len(self.action_meanings) != action_size(space):
+            raise ValueError(
+                f"action_meanings has {len(self.action_meanings)} entries, {space} needs "
+                f"{action_size(space)}"
+            )
 
     @cached_property
     def action_check(self) -> BatchActionCheck:
@@ -160,6 +169,14 @@ class StackelbergGame(ABC):
                 out-of-range, non-integer (discrete spaces) or wrongly shaped actions.
         """
         return self.spec.action_check(action)
+
+
+def action_size(space: gym.Space[Any]) -> int:
+    """How many things an action of ``space`` is made of: the values of a ``Discrete`` space,
+    the entries of a ``MultiDiscrete`` or of a (flat) ``Box``."""
+    if isinstance(space, gym.spaces.Discrete):
+        return int(space.n)
+    return int(np.prod(space.shape))
 
 
 def one_hot(index: NDArray[np.intp], size: int) -> NDArray[np.float32]:

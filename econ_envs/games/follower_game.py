@@ -69,6 +69,7 @@ class FollowerGame(StackelbergGame):
             optimal_value=None,
             response_iterations=100,
             reward_plays=1,
+            action_meanings=("no effect (the leader only watches)",),
         )
 
     def new_plays(self, batch: int) -> FollowerGamePlays:

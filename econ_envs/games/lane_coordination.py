@@ -162,6 +162,10 @@ class LaneCoordination(StackelbergGame):
             response_iterations=100,
             reward_plays=20,
             keywords={"n_agents": n, "n_positions": n_positions, "n_moves": n_moves},
+            action_meanings=tuple(
+                f"a_{p}: coefficient of x ** {p} in the transfer, w_{p} = transfer_scale * a_{p}"
+                for p in range(self.degree + 1)
+            ),
         )
 
     def new_plays(self, batch: int) -> LanePlays:

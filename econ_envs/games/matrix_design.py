@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
-from econ_envs.games.observation import ObservationEncoding, one_hot_columns
+from econ_envs.games.observation import ObservationEncoding, ObservedField, one_hot_columns
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import check_bool, check_choice
 
@@ -61,7 +61,8 @@ class MatrixDesign(StackelbergGame):
         low = (welfare.min() - 2 * MAX_TRANSFER) / WELFARE_SCALE
         self.types = TypeDistribution((1, 1))
         #: one field, the cell the followers chose, shown one-hot
-        self.observation_encoding = ObservationEncoding((4,), one_hot_columns(0, 4))
+        cell = ObservedField("cell (row, column messages)", ("AA", "AB", "BA", "BB"))
+        self.observation_encoding = ObservationEncoding((4,), one_hot_columns(0, 4), (cell,))
         self.spec = GameSpec(
             name="MatrixDesign",
             n_types=(1, 1),
@@ -78,6 +79,7 @@ class MatrixDesign(StackelbergGame):
             optimal_value=1.0,
             response_iterations=25,
             reward_plays=1,
+            action_meanings=tuple(f"transfer paid to follower {i}" for i in range(2)),
         )
 
     def new_plays(self, batch: int) -> MatrixDesignPlays:

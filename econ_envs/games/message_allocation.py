@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
-from econ_envs.games.observation import ObservationEncoding, one_hot_columns
+from econ_envs.games.observation import ObservationEncoding, ObservedField, one_hot_columns
 from econ_envs.games.types import MAX_PROFILES, TypeDistribution
 from econ_envs.validation import MAX_ENTRIES, check_positive_int, check_size
 
@@ -51,7 +51,9 @@ class MessageAllocation(StackelbergGame):
         self.types = TypeDistribution((self.n_items,))
         #: one field, the message, shown one-hot
         self.observation_encoding = ObservationEncoding(
-            (self.n_messages,), one_hot_columns(0, self.n_messages)
+            (self.n_messages,),
+            one_hot_columns(0, self.n_messages),
+            (ObservedField("the follower's message"),),
         )
         self.spec = GameSpec(
             name="MessageAllocation",
@@ -67,6 +69,7 @@ class MessageAllocation(StackelbergGame):
             response_iterations=33,
             reward_plays=30,
             keywords={"n_items": self.n_items, "n_messages": self.n_messages},
+            action_meanings=tuple(f"allocate item {i}" for i in range(self.n_items)),
         )
 
     def new_plays(self, batch: int) -> MessageAllocationPlays:

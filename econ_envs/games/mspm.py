@@ -12,7 +12,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
-from econ_envs.games.observation import ObservationEncoding, flag_column, one_hot_columns
+from econ_envs.games.observation import (
+    ObservationEncoding,
+    ObservedField,
+    flag_column,
+    one_hot_columns,
+)
 from econ_envs.games.types import MAX_PROFILES, MAX_TABLE_FOLLOWERS, TypeDistribution
 from econ_envs.validation import (
     FLOAT32_MAX,
@@ -112,7 +117,8 @@ class MSPM(StackelbergGame):
         max_price: upper bound of posted prices, in ``(0, MAX_PRICE]`` (the largest float32).
         type_values: optional explicit values, shape (n_agents, K) for one item or
             (n_agents, K, n_items); replaces the uniform grid.
-        type_probs: optional per-agent type marginals; ``joint_type_probs``: a joint table.
+        type_probs: optional per-agent type marginals.
+        joint_type_probs: optional joint table of the type profiles' probabilities.
         preset: ``"agrawal"``: the published 2-agent, 1-item, 2-message example. A preset
             fixes the agents, items, messages and types: ``n_agents``, ``n_items`` and
             ``n_messages`` may only repeat its values, and ``n_types``, ``type_values``,
@@ -215,6 +221,16 @@ class MSPM(StackelbergGame):
             response_iterations=250,
             reward_plays=100,
             keywords={"n_agents": n, "n_items": m, **types_from, "n_messages": self.n_messages},
+            action_meanings=(
+                *(
+                    f"score of agent {i} (the highest-scoring unvisited agent is visited)"
+                    for i in range(n)
+                ),
+                *(
+                    f"price posted for item {j} (bought if the value is at least the price)"
+                    for j in range(m)
+                ),
+            ),
         )
 
     def _type_values(self, n_types: int | None, type_values: ArrayLike | None) -> NDArray:
@@ -336,4 +352,7 @@ def _observation_encoding(n_agents: int, n_items: int, n_messages: int) -> Obser
     columns = [c for i in range(n_agents) for c in one_hot_columns(i, n_messages)]
     columns += [c for field in visited_field + sold_field for c in flag_column(field)]
     sizes = (n_messages,) * n_agents + (2,) * (n_agents + n_items)
-    return ObservationEncoding(sizes, tuple(columns))
+    names = [f"message of agent {i}" for i in range(n_agents)]
+    names += [f"agent {i} visited" for i in reversed(range(n_agents))]
+    names += [f"item {j} sold" for j in reversed(range(n_items))]
+    return ObservationEncoding(sizes, tuple(columns), tuple(map(ObservedField, names)))

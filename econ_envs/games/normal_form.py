@@ -98,6 +98,10 @@ class NormalForm(StackelbergGame):
             optimal_value=MIXED_OPTIMA.get(preset or "") if mixed else self.pure_optimum(),
             response_iterations=33,
             reward_plays=1,
+            action_meanings=tuple(
+                f"weight of row {r} (normalized by the sum)" if mixed else f"commit to row {r}"
+                for r in range(rows)
+            ),
         )
 
     def pure_optimum(self) -> float:

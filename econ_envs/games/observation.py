@@ -11,11 +11,16 @@ so the three views of an observation cannot drift apart:
   flag the single column ``(field, 1)``);
 - the vector of every table row (``observation_vectors``): the rows' fields decoded from their
   indices, then encoded as above.
+
+Each field also says what it is, in words (:class:`ObservedField`), so what every entry of the
+observation vector means is derived too (:meth:`ObservationEncoding.column_meanings`, read by
+the documentation's space tables).
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -39,6 +44,20 @@ def flag_column(field: int) -> tuple[Column, ...]:
 
 
 @dataclass(frozen=True)
+class ObservedField:
+    """What one observation field is, in words.
+
+    Attributes:
+        name: what the field is (``"message of agent 0"``); for a field shown as a single
+            column, what 1.0 in that column means (``"agent 0 visited"``).
+        values: the name of each value (``("bad", "good")``); empty: values are numbered.
+    """
+
+    name: str
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ObservationEncoding:
     """How a game's observation fields become a policy-table row and an observation vector.
 
@@ -47,16 +66,46 @@ class ObservationEncoding:
             first field most significant).
         columns: the observation vector's entries, each ``(field, value)``: 1.0 where the field
             has that value, else 0.0.
+        fields: what each field is (one per entry of ``sizes``), or empty where undeclared.
     """
 
     sizes: tuple[int, ...]
     columns: tuple[Column, ...]
+    fields: tuple[ObservedField, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.fields and (
+            len(self.fields) != len(self.sizes)
+            or any(
+                f.values and len(f.values) != k
+                for f, k in zip(self.fields, self.sizes, strict=True)
+            )
+        ):
+            raise ValueError("declare one ObservedField per field, with one name per value or none")
 
     @classmethod
     def constant(cls) -> ObservationEncoding:
         """The encoding of a leader that sees nothing: one field that is always 0 (one table
         row), shown as one entry that is always 0.0."""
-        return cls(sizes=(1,), columns=flag_column(0))
+        nothing = ObservedField("always 0.0: the leader sees nothing")
+        return cls(sizes=(1,), columns=flag_column(0), fields=(nothing,))
+
+    def column_meanings(self) -> tuple[str, ...]:
+        """What each entry of the observation vector means: ``"<field> = <value>"`` for a field
+        shown one-hot (1.0 where the field has that value), the field's name for a field shown
+        as a single column; ``ValueError`` if the fields are undeclared."""
+        if not self.fields:
+            raise ValueError("this observation encoding declares no ObservedField names")
+        shown = Counter(field for field, _ in self.columns)
+        meanings = []
+        for field, value in self.columns:
+            observed = self.fields[field]
+            if shown[field] == 1:
+                meanings.append(observed.name)
+            else:
+                label = observed.values[value] if observed.values else str(value)
+                meanings.append(f"{observed.name} = {label}")
+        return tuple(meanings)
 
     @property
     def n_observations(self) -> int:

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from econ_envs.games.base import GameSpec, StackelbergGame
-from econ_envs.games.observation import ObservationEncoding, one_hot_columns
+from econ_envs.games.observation import ObservationEncoding, ObservedField, one_hot_columns
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import MAX_ENTRIES, check_finite, check_positive_int, check_size, power
 
@@ -82,7 +82,8 @@ class Persuasion(StackelbergGame):
         bad = float(1 - Fraction(self.prior).limit_denominator(10**6))
         self.types = TypeDistribution((1, 2), [[1.0], [bad, self.prior]])
         #: one field, the state of the world (0 bad, 1 good), shown one-hot
-        self.observation_encoding = ObservationEncoding((2,), one_hot_columns(0, 2))
+        state = ObservedField("state of the world", ("bad", "good"))
+        self.observation_encoding = ObservationEncoding((2,), one_hot_columns(0, 2), (state,))
         self.spec = GameSpec(
             name="Persuasion",
             n_types=(1, 2),
@@ -97,6 +98,10 @@ class Persuasion(StackelbergGame):
             response_iterations=33,
             reward_plays=30,
             keywords={"n_signals": self.n_signals},
+            action_meanings=tuple(
+                f"weight of signal {s} in the observed state (normalized by the sum)"
+                for s in range(self.n_signals)
+            ),
         )
 
     def new_plays(self, batch: int) -> PersuasionPlays:

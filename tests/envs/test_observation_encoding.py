@@ -1,16 +1,27 @@
 """The leader's observation is declared once per game (``ObservationEncoding``); ``observe``,
-``observation_index`` and ``observation_vectors`` agree, and the conformance check proves it."""
+``observation_index`` and ``observation_vectors`` agree, and the conformance check proves it.
+Every game also says what each observation and action entry means, every AMA domain what each
+state and action is (the documentation's space tables read them)."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import gymnasium as gym
 import numpy as np
 import pytest
 
 from econ_envs.games import make_game
+from econ_envs.games.base import action_size
 from econ_envs.games.message_allocation import MessageAllocation
 from econ_envs.games.mspm import MSPM
-from econ_envs.games.observation import ObservationEncoding, flag_column, one_hot_columns
-from econ_envs.registry import ENTRIES, STACKELBERG
+from econ_envs.games.observation import (
+    ObservationEncoding,
+    ObservedField,
+    flag_column,
+    one_hot_columns,
+)
+from econ_envs.registry import AMA, ENTRIES, STACKELBERG
 from econ_envs.testing import check_env_id, check_observations
 
 STACKELBERG_IDS = [e.id for e in ENTRIES if e.family == STACKELBERG]
@@ -160,3 +171,40 @@ def test_a_leader_who_sees_nothing_has_one_row(name, kwargs):
     assert game.observation_encoding == ObservationEncoding.constant()
     assert game.spec.n_observations == 1
     assert game.observation_vectors().tolist() == [[0.0]]
+
+
+@pytest.mark.parametrize("env_id", STACKELBERG_IDS)
+def test_every_game_says_what_each_observation_and_action_entry_means(env_id):
+    """The documentation's space tables read these; one meaning per entry, none left blank."""
+    env = gym.make(env_id)
+    game = env.unwrapped.game
+    meanings = game.observation_encoding.column_meanings()
+    assert len(meanings) == env.observation_space.shape[0] and all(meanings)
+    assert len(game.spec.action_meanings) == action_size(env.action_space)
+    assert all(game.spec.action_meanings)
+
+
+@pytest.mark.parametrize("env_id", [e.id for e in ENTRIES if e.family == AMA])
+def test_every_ama_domain_names_its_states_and_actions(env_id):
+    domain = gym.make(env_id).unwrapped.domain
+    assert len(domain.action_names) == domain.mdp.n_actions and all(domain.action_names)
+    names = [domain.state_name(s) for s in range(domain.mdp.n_states)]
+    assert all(names) and len(set(names)) == len(names)  # every state named, and told apart
+
+
+def test_column_meanings_name_one_hot_values_and_flags():
+    field = ObservedField("state", ("bad", "good"))
+    encoding = ObservationEncoding(
+        (2, 2), (*one_hot_columns(0, 2), *flag_column(1)), (field, ObservedField("sold"))
+    )
+    assert encoding.column_meanings() == ("state = bad", "state = good", "sold")
+    with pytest.raises(ValueError, match="one ObservedField per field"):
+        ObservationEncoding((2, 2), flag_column(0), (field,))
+    with pytest.raises(ValueError, match="declares no ObservedField"):
+        ObservationEncoding((2,), flag_column(0)).column_meanings()
+
+
+def test_a_game_spec_refuses_a_meaning_too_few():
+    spec = make_game("MessageAllocation").spec
+    with pytest.raises(ValueError, match="action_meanings has 2 entries"):
+        dataclasses.replace(spec, action_meanings=("allocate item 0", "allocate item 1"))

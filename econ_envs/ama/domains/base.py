@@ -40,6 +40,9 @@ class AMADomain:
         symmetric: whether agents are exchangeable (then baselines fix the weights to 1).
         boost_scale: the natural size of a boost (parameter boxes are ``[-scale, scale]``).
         makespan_fn: ``makespan_fn(types, path_actions) -> (B,)``, or ``None``.
+        action_names: what each action of the MDP is, in words (``"item to agent 0"``).
+        state_name: ``state_name(s)`` says what state ``s`` is, in words (``"round 1: item 1
+            to agent 0"``); computed on demand, as a domain may have millions of states.
 
     Raises:
         ValueError: naming the ``config`` keywords, if one profile's planning problems need
@@ -54,6 +57,8 @@ class AMADomain:
     symmetric: bool
     boost_scale: float
     makespan_fn: MakespanFn | None = None
+    action_names: tuple[str, ...] = ()
+    state_name: Callable[[int], str] | None = None
 
     def __post_init__(self) -> None:
         check_size(

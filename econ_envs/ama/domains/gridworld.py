@@ -18,13 +18,20 @@ from econ_envs.ama.mdp import TabularMDP
 from econ_envs.ama.planner import discounted_length
 from econ_envs.validation import check_finite, check_int, check_positive_int, check_size
 
-MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1))  # up, down, left, right
+MOVES = ((-1, 0), (1, 0), (0, -1), (0, 1))
+MOVE_NAMES = ("up", "down", "left", "right")
 MAX_PATH_LENGTH = 5_000  # gamma < 0.9954: the planner rolls paths out until gamma ** t < 1e-10
 
 
 def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain:
-    """Build the domain (``size >= 2``, ``0 < gamma < 1`` with at most ``MAX_PATH_LENGTH``
-    planned steps until ``gamma ** t`` is negligible, i.e. ``gamma`` below about 0.9954)."""
+    """Build the GridworldAMA domain.
+
+    Args:
+        n_agents: number of agents, each wanting one cell.
+        size: side of the torus grid (``size >= 2``).
+        gamma: discount, ``0 < gamma < 1`` with at most ``MAX_PATH_LENGTH`` planned steps
+            until ``gamma ** t`` is negligible (``gamma`` below about 0.9954).
+    """
     n = check_positive_int("n_agents", n_agents)
     k = check_int("size", size, 2)
     discount = check_finite("gamma", gamma)
@@ -49,6 +56,10 @@ def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain
         np.put_along_axis(types, targets[:, :, None], values[:, :, None], axis=2)
         return types
 
+    def state_name(state: int) -> str:
+        row, col = divmod(state, k)
+        return f"cell (row {row}, column {col})" + (", the start" if state == 0 else "")
+
     config = {"n_agents": n, "size": k, "gamma": discount}
     return AMADomain(
         "GridworldAMA",
@@ -58,4 +69,6 @@ def gridworld(n_agents: int = 2, size: int = 3, gamma: float = 0.9) -> AMADomain
         "revenue",
         symmetric=True,
         boost_scale=1.0,
+        action_names=tuple(f"move {name}" for name in MOVE_NAMES),
+        state_name=state_name,
     )

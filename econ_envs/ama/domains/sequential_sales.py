@@ -22,8 +22,14 @@ DISTRIBUTIONS = ("uniform", "asymmetric")
 def sequential_sales(
     n_agents: int = 3, n_items: int = 2, distribution: str = "uniform"
 ) -> AMADomain:
-    """Build the domain. ``distribution``: ``"uniform"`` U[0,1] values, or ``"asymmetric"``:
-    agent ``i`` (counted from 1) has values U[0, 1/i]."""
+    """Build the SequentialSales domain.
+
+    Args:
+        n_agents: number of unit-demand bidders.
+        n_items: number of identical items, one sold per round.
+        distribution: ``"uniform"``: U[0,1] values, or ``"asymmetric"``: agent ``i`` (counted
+            from 1) has values U[0, 1/i].
+    """
     n = check_positive_int("n_agents", n_agents)
     m = check_positive_int("n_items", n_items)
     check_choice("distribution", distribution, DISTRIBUTIONS)
@@ -45,6 +51,12 @@ def sequential_sales(
     def sampler(rng: np.random.Generator, n_profiles: int) -> np.ndarray:
         return (rng.random((n_profiles, n)) * highs)[:, :, None]
 
+    receivers = ("nobody", *(f"agent {i}" for i in range(n)))
+
+    def state_name(state: int) -> str:
+        past = [f"item {k + 1} to {receivers[a]}" for k, a in enumerate(histories[state]) if a >= 0]
+        return f"round {len(past)}" + (": " + ", ".join(past) if past else ", nothing sold yet")
+
     config = {"n_agents": n, "n_items": m, "distribution": distribution}
     return AMADomain(
         "SequentialSales",
@@ -54,6 +66,8 @@ def sequential_sales(
         "revenue",
         symmetric=distribution == "uniform",
         boost_scale=1.0,
+        action_names=tuple(f"item to {r}" for r in receivers),
+        state_name=state_name,
     )
 
 

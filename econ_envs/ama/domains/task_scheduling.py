@@ -44,8 +44,15 @@ def task_scheduling(
     distribution: str = "uniform",
     makespan_rule: str = "queue",
 ) -> AMADomain:
-    """Build the domain. ``distribution``: ``"uniform"`` costs U[0,3], or ``"asymmetric"``:
-    worker ``i`` (counted from 1) has costs U[0, 3i]."""
+    """Build the TaskScheduling domain.
+
+    Args:
+        n_agents: number of workers (at least 2).
+        n_tasks: number of tasks, one arriving per round.
+        distribution: ``"uniform"``: costs U[0,3], or ``"asymmetric"``: worker ``i`` (counted
+            from 1) has costs U[0, 3i].
+        makespan_rule: ``"queue"`` or ``"curry2024"`` (see the module docstring).
+    """
     n = check_positive_int("n_agents", n_agents)
     if n < 2:
         raise ValueError(f"n_agents must be >= 2 (one worker must remain without another), got {n}")
@@ -71,6 +78,10 @@ def task_scheduling(
         assigned = actions[:, None, :] == np.arange(n)[None, :, None]
         return makespan(np.where(assigned, types, 0.0), rule)
 
+    def state_name(state: int) -> str:
+        past = [f"task {k + 1} to worker {a}" for k, a in enumerate(histories[state]) if a >= 0]
+        return f"round {len(past)}" + (": " + ", ".join(past) if past else ", no task yet")
+
     config = {
         "n_agents": n,
         "n_tasks": horizon,
@@ -86,4 +97,6 @@ def task_scheduling(
         symmetric=distribution == "uniform",
         boost_scale=MAX_COST,
         makespan_fn=makespan_fn,
+        action_names=tuple(f"task to worker {i}" for i in range(n)),
+        state_name=state_name,
     )
