@@ -16,6 +16,7 @@ import gymnasium as gym
 import econ_envs
 from econ_envs import AMA, STACKELBERG
 from econ_envs.ama import DOMAINS, resolve_domain
+from econ_envs.validation import closest_id, did_you_mean
 
 
 class UsageError(Exception):
@@ -35,17 +36,21 @@ def usage_error(error: Exception, options: Mapping[str, str], option: str) -> Us
 
 def check_env_family(option: str, env_id: Any, family: str, command: str) -> None:
     """``UsageError`` unless ``env_id`` is a registered id of ``family`` (``"stackelberg"`` or
-    ``"ama"``); the message lists that family's ids and names the subcommand that takes the
-    other family."""
+    ``"ama"``); the message lists that family's ids, names the subcommand that takes the other
+    family, and the id an unknown ``env_id`` most likely means (``MSPM-v0``:
+    ``econ_envs/MSPM-v0``)."""
     allowed = econ_envs.ids(family)
     if env_id in allowed:
         return
-    other = {STACKELBERG: ("an AMA", "bilevel"), AMA: ("a Stackelberg POMDP", "train")}[family]
-    if env_id in econ_envs.ids():
-        hint = f"{env_id} is {other[0]} env: use `econ-baselines {other[1]} {option} {env_id}`"
-    else:
-        hint = f"got {env_id!r}"
-    raise UsageError(f"{option} of `econ-baselines {command}` must be one of {allowed}; {hint}")
+    known = econ_envs.ids()
+    meant = env_id if env_id in known else closest_id(env_id, known)
+    hints = [] if meant == env_id else [f"got {env_id!r}{did_you_mean(env_id, known)}"]
+    if meant is not None and meant not in allowed:
+        other = {STACKELBERG: ("an AMA", "bilevel"), AMA: ("a Stackelberg POMDP", "train")}[family]
+        hints.append(f"{meant} is {other[0]} env: use `econ-baselines {other[1]} {option} {meant}`")
+    raise UsageError(
+        f"{option} of `econ-baselines {command}` must be one of {allowed}; {'; '.join(hints)}"
+    )
 
 
 def check_stackelberg_env(env_id: str, env_kwargs: dict[str, Any]) -> None:

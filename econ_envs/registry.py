@@ -22,6 +22,7 @@ from typing import Any
 import gymnasium
 
 from econ_envs.families import AMA, STACKELBERG, Family, family
+from econ_envs.validation import did_you_mean
 
 #: the history of an id still at its first version
 FIRST_VERSION = "v0: the first version, released in econ-envs 0.1.0."
@@ -180,12 +181,14 @@ ENTRIES: tuple[EnvEntry, ...] = (
 
 
 def entry(env_id: str) -> EnvEntry:
-    """The registry entry of ``env_id``; raises ``ValueError`` listing the known ids."""
+    """The registry entry of ``env_id``; raises ``ValueError`` listing the known ids, with the
+    one ``env_id`` most likely means (``MSPM-v0``: ``econ_envs/MSPM-v0``)."""
     for candidate in ENTRIES:
         if candidate.id == env_id:
             return candidate
-    known = ", ".join(e.id for e in ENTRIES)
-    raise ValueError(f"env_id={env_id!r} is not an econ_envs id; known ids: {known}")
+    hint = did_you_mean(env_id, ids())
+    known = ", ".join(ids())
+    raise ValueError(f"env_id={env_id!r} is not an econ_envs id{hint}; known ids: {known}")
 
 
 #: the keywords that say which environment an id is: an id's own value may be passed, no other

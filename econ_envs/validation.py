@@ -8,7 +8,9 @@ checked with :func:`check_size` before anything is allocated or enumerated.
 
 from __future__ import annotations
 
+import difflib
 import math
+import re
 from collections.abc import Collection, Mapping, Sequence
 from numbers import Real
 from typing import Any, TypeVar
@@ -77,6 +79,49 @@ def check_choice(name: str, value: T, allowed: Collection[T]) -> T:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {listed}, got {value!r}")
     return value
+
+
+#: an id's version mark (``-v0``)
+_VERSION = re.compile(r"-v\d+")
+
+
+def _bare(name: str) -> str:
+    """``name`` without its namespace (``econ_envs/``) and version marks, in lower case: what
+    a user who mistypes an id most likely still got right."""
+    head, _, tail = name.partition("/")
+    if tail and not _VERSION.search(head):
+        name = tail
+    return _VERSION.sub("", name).lower()
+
+
+def closest_id(given: Any, known: Sequence[str]) -> str | None:
+    """The one of ``known`` (env ids, env names or board keys) that ``given`` most likely means,
+    or ``None``: the closest by :func:`difflib.get_close_matches` once namespace, version and
+    case are set aside (``MSPM-v0``, ``mspm`` and ``econ_envs/MSPM-v1`` mean
+    ``econ_envs/MSPM-v0``); of several with the same bare name, the first."""
+    if not isinstance(given, str):
+        return None
+    by_bare: dict[str, str] = {}
+    for name in known:
+        by_bare.setdefault(_bare(name), name)
+    close = difflib.get_close_matches(_bare(given), by_bare, n=1)
+    return by_bare[close[0]] if close else None
+
+
+def did_you_mean(given: Any, known: Sequence[str]) -> str:
+    """`` (did you mean 'econ_envs/MSPM-v0'?)`` for the :func:`closest_id` of ``given`` among
+    ``known``, or ``""`` when none is close: the hint every command adds to an unknown id."""
+    closest = closest_id(given, known)
+    return "" if closest is None else f" (did you mean {closest!r}?)"
+
+
+def check_id(name: str, value: Any, allowed: Sequence[str]) -> str:
+    """``value`` if it is one of the ids ``allowed``; else :func:`check_choice`'s error with
+    :func:`did_you_mean`'s hint."""
+    try:
+        return check_choice(name, value, allowed)
+    except ValueError as error:
+        raise type(error)(f"{error}{did_you_mean(value, allowed)}") from None
 
 
 def check_real(name: str, value: Any) -> float:

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from econ_envs import ENTRIES
+from econ_envs.validation import did_you_mean
 from leaderboards.board import Board, preset_name
 from leaderboards.families import board_family
 
@@ -113,11 +114,15 @@ def find_board(env_id: str, env_kwargs: Mapping[str, Any]) -> Board:
 
 
 def select(query: str) -> list[Board]:
-    """Boards matching ``query``: a full id, an env name (``MSPM-v0``) or a board key."""
+    """Boards matching ``query``: a full id, an env name (``MSPM-v0``) or a board key; a
+    ``ValueError`` names the one an unknown ``query`` most likely means."""
     found = [b for b in boards() if query in (b.env_id, b.env_name, b.key)]
     if not found:
+        queries = list(dict.fromkeys([*(b.env_name for b in boards()), *(b.key for b in boards())]))
         known = ", ".join(b.key for b in boards())
-        raise ValueError(f"no board matches {query!r}; boards: {known}")
+        raise ValueError(
+            f"no board matches {query!r}{did_you_mean(query, queries)}; boards: {known}"
+        )
     return found
 
 

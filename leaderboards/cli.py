@@ -15,7 +15,10 @@ New records go to your results folder (``--results DIR``, else ``$ECON_LEADERBOA
 shipped with the package, and nothing is written inside the package.
 W&B runs are written offline (unless ``WANDB_MODE`` says otherwise) under ``runs/wandb/``, the
 folder of every W&B run of the suite (``$WANDB_DIR/wandb/`` if set; ``--wandb-dir`` moves it).
-A rejected submission exits with status 2 and writes nothing. A failure to write a record, a
+A rejected submission exits with status 2 and writes nothing; a result file of
+``econ-baselines train`` or ``bilevel`` given as a submission is rejected naming its ``--format``,
+and an unknown id or board naming the one it most likely means. ``show`` prints each board,
+then how to read their scores, once. A failure to write a record, a
 W&B run or a rendered board (read-only folder, disk full) exits with status 3 and a message
 naming the path (``storage error``). A submission identical to an entry already on its board
 (same method and table or params) is not recorded again: ``submit`` prints ``already on the
@@ -38,7 +41,7 @@ from baselines.cli_options import add_track_option
 from baselines.extras import missing_module_hint
 from baselines.tracking import wandb_dir
 from leaderboards.boards import Board, boards, select
-from leaderboards.convert import FORMATS, read_converted
+from leaderboards.convert import FORMATS, format_hint, read_converted
 from leaderboards.families import board_family
 from leaderboards.records import (
     DEFAULT_RESULTS_DIR,
@@ -161,12 +164,18 @@ def _wandb_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _show(query: str, results: Path, top: int) -> None:
+    """Print the boards ``query`` selects, then how to read their scores, once."""
+    notes: list[str] = []
     for board in select(query):
-        _show_board(board, load_records(board, results), top)
+        records = load_records(board, results)
+        if _show_board(board, records, top, notes=False):
+            notes += [note for note in score_notes(board) if note not in notes]
+    _print_notes(notes)
 
 
-def _show_board(board: Board, records: list[dict], top: int) -> None:
-    """Print one ranked board (its first ``top`` records) and how to read its scores."""
+def _show_board(board: Board, records: list[dict], top: int, *, notes: bool = True) -> bool:
+    """Print one ranked board (its first ``top`` records) and, if ``notes``, how to read its
+    scores; return whether it has scores to read (open, with records)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -174,7 +183,10 @@ def _show_board(board: Board, records: list[dict], top: int) -> None:
     rows = board_rows(records)[:top]
     # empty columns (no authors, no steps anywhere) are left out to fit narrow terminals
     keep = [i for i, h in enumerate(HEADER) if h in _ALWAYS_SHOWN or any(r[i] != "–" for r in rows)]
-    table = Table(title=board.key, caption=describe(board).replace("`", ""))
+    # at least as wide as its title, which would wrap above an empty board's narrow table
+    table = Table(
+        title=board.key, caption=describe(board).replace("`", ""), min_width=len(board.key)
+    )
     for i in keep:
         justify = "right" if HEADER[i] in ("#", "score") else "left"
         table.add_column(HEADER[i], justify=justify, no_wrap=HEADER[i] == "score")
@@ -185,23 +197,38 @@ def _show_board(board: Board, records: list[dict], top: int) -> None:
         console.print(f"  closed: {board.closed_because}")
     elif not records:
         console.print("  no submissions yet")
-    else:
-        for note in score_notes(board):
-            console.print(f"  {note}", highlight=False, markup=False)
+    elif notes:
+        _print_notes(score_notes(board))
+    return board.open and bool(records)
+
+
+def _print_notes(notes: list[str]) -> None:
+    """Print how to read the scores, one note a paragraph."""
+    from rich.console import Console
+
+    console = Console()
+    for note in notes:
+        console.print(f"  {note}", highlight=False, markup=False)
 
 
 def _submit(args: argparse.Namespace) -> None:
     from leaderboards.submit import submit
 
     source = args.file if args.format == "submission" else read_converted(args.file, args.format)
-    result = submit(
-        source,
-        env_id=args.env,
-        method=args.method,
-        results_dir=args.results,
-        wandb_dir=args.wandb_dir if args.track else None,
-        force=args.force,
-    )
+    try:
+        result = submit(
+            source,
+            env_id=args.env,
+            method=args.method,
+            results_dir=args.results,
+            wandb_dir=args.wandb_dir if args.track else None,
+            force=args.force,
+        )
+    except SubmissionError:
+        hint = format_hint(args.file) if args.format == "submission" else None
+        if hint is None:
+            raise
+        raise SubmissionError(hint) from None
     record = result.record
     board = next(b for b in boards() if b.key == record["board"])
     ranked = load_records(board, args.results)
@@ -297,7 +324,13 @@ def _run(args: argparse.Namespace) -> int:
             for board in boards():
                 print(f"{board.key:<60} {board.metric:<12} optimum {fmt(board.optimal_value)}")
         elif args.command == "validate":
-            submission = load_submission(args.file)
+            try:
+                submission = load_submission(args.file)
+            except SubmissionError:
+                hint = format_hint(args.file)
+                if hint is None:
+                    raise
+                raise SubmissionError(hint) from None
             print(f"valid submission for board {submission.board.key}")
         elif args.command == "seed":
             _seed(args)

@@ -2,7 +2,9 @@
 
 ``econ-baselines train`` (PPO/MAPPO) writes ``policy_table.json``; ``econ-baselines bilevel``
 writes a result JSON. Both carry their own evaluation, which is dropped: the official evaluator
-recomputes every score. :data:`FORMATS` maps a format name to its converter.
+recomputes every score. :data:`FORMATS` maps a format name to its converter;
+:func:`format_hint` tells a user who submits such a file as a submission which ``--format`` it
+is.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from baselines.mappo.run_folder import SUBMISSION_NAME
 from leaderboards.submission import (
     SubmissionError,
     params_submission,
@@ -56,6 +59,8 @@ FORMATS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
     "mappo": from_mappo,
     "bilevel": from_bilevel,
 }
+#: format name -> the command that writes its result files
+WRITERS = {"mappo": "econ-baselines train", "bilevel": "econ-baselines bilevel"}
 
 
 def convert(data: Any, fmt: str) -> dict[str, Any]:
@@ -73,3 +78,39 @@ def convert(data: Any, fmt: str) -> dict[str, Any]:
 def read_converted(path: Path | str, fmt: str) -> dict[str, Any]:
     """Read a baseline's result file (strict JSON) and convert it to a submission."""
     return convert(parse_submission(read_submission_file(path)), fmt)
+
+
+def result_format(path: Path | str) -> str | None:
+    """The format of the baseline's result file at ``path`` (a :data:`FORMATS` name), or
+    ``None`` for a file that is none (a submission, or no valid file at all)."""
+    try:
+        data = parse_submission(read_submission_file(path))
+    except SubmissionError:
+        return None
+    for fmt in FORMATS:
+        try:
+            convert(data, fmt)
+        except SubmissionError:
+            continue
+        return fmt
+    return None
+
+
+def format_hint(path: Path | str) -> str | None:
+    """Why ``path`` is refused as a submission when it is a baseline's result file, and what to
+    do instead: ``"runs/RUN/policy_table.json is a result file of `econ-baselines train`, not a
+    submission: submit it with --format mappo, or use runs/RUN/submission.json (the submission
+    beside it)"`` (the last part where that file exists); ``None`` for any other file."""
+    fmt = result_format(path)
+    if fmt is None:
+        return None
+    beside = Path(path).with_name(SUBMISSION_NAME)
+    alternative = (
+        f", or use {beside} (the submission beside it)"
+        if beside.is_file() and beside != Path(path)
+        else ""
+    )
+    return (
+        f"{path} is a result file of `{WRITERS[fmt]}`, not a submission: submit it with "
+        f"--format {fmt}{alternative}"
+    )

@@ -182,9 +182,14 @@ def load_submission(
 ) -> Submission:
     """Read (a path) or take (JSON data) a submission, set ``method`` if given, and validate it.
 
-    ``env_id``, if given, must be the submission's own (a guard against submitting to the wrong
-    board).
+    ``env_id``, if given, must be a registered id (the message names the one an unknown id most
+    likely means) and the submission's own (a guard against submitting to the wrong board).
     """
+    if env_id is not None:
+        try:
+            entry(env_id)
+        except ValueError as error:
+            raise SubmissionError(str(error)) from None
     if not isinstance(source, str | Path):
         try:
             text = canonical_json(dict(source) if isinstance(source, Mapping) else source)

@@ -8,8 +8,9 @@ takes JSON. Example::
     econ-baselines train --env econ_envs/MessageAllocation-v0 --algo mappo --seed 0 --steps 2e6
 
 Prints the exact score of the exported table (the best verified table, see the README's
-reference-method table) and of the deterministic policy's table at the end, and where the table
-(JSON) and the checkpoint were written; the W&B run goes to ``runs/wandb/`` (see
+reference-method table) and of the deterministic policy's table at the end, where the table
+(JSON) and the submission were written, and the ``econ-leaderboard submit`` command that submits
+it; the W&B run goes to ``runs/wandb/`` (see
 :mod:`baselines.tracking`). ``--resume RUN_DIR`` continues a run from its checkpoint with the
 stored config; an option given beside it changes that setting explicitly (``--steps`` sets the new
 total), and is printed; the settings the checkpoint's envs, networks and random streams were built
@@ -26,13 +27,15 @@ import dataclasses
 import json
 import math
 import re
+import shlex
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from baselines.cli_errors import UsageError, check_stackelberg_env, usage_error
 from baselines.cli_options import TRACK_HELP, add_deprecated_alias
-from baselines.mappo.config import ALGOS, TrainConfig
+from baselines.mappo.config import ALGOS, STEPS_UNTIL_SOLVED, STEPS_WITHOUT_STOP, TrainConfig
+from baselines.mappo.run_folder import SUBMISSION_NAME, TABLE_NAME, RunFolderInUse
 from baselines.startup import imports_without_gc
 
 _SHORT = {"env_id": "--env", "total_steps": "--steps"}
@@ -52,6 +55,9 @@ _HELP = {
     "submission to <run-dir>/<run name>/ (default: runs)",
     "track": TRACK_HELP,
     "time_limit": "stop after this many seconds of training (default: no limit)",
+    "total_steps": f"env steps to train for (default: {STEPS_UNTIL_SOLVED:,}, the published "
+    "budget of one run, with --stop-when-solved, which ends the run at the optimum; "
+    f"{STEPS_WITHOUT_STOP:,} with --no-stop-when-solved)",
 }
 #: the fields a resumed run keeps: its checkpoint holds envs, networks and random streams built
 #: from them
@@ -219,12 +225,11 @@ def run(args: argparse.Namespace) -> int:
     with imports_without_gc():
         import torch._dynamo  # noqa: F401  (torch's optimizers import it when built)
 
-        from baselines.mappo.train import TABLE_NAME, train
+        from baselines.mappo.train import train
 
     resume, run_dir = None, None
     if config is None:
         config, resume, run_dir = _resumed(args)
-    from baselines.mappo.run_folder import RunFolderInUse
     from baselines.mappo.safe_load import CheckpointError
 
     try:
@@ -244,4 +249,13 @@ def run(args: argparse.Namespace) -> int:
         f"follower regret {deterministic.regret:.4f}"
     )
     print(f"policy table: {result.run_dir / TABLE_NAME}")
+    submission = result.run_dir / SUBMISSION_NAME
+    print(f"submission: {submission}")
+    print(f"submit it: {submit_command(config.env_id, submission)}")
     return 0
+
+
+def submit_command(env_id: str, submission: Path) -> str:
+    """The ``econ-leaderboard submit`` command line that submits a run's ``submission.json``
+    (its keywords, method and training are in the file), quoted for a POSIX shell."""
+    return shlex.join(["econ-leaderboard", "submit", "--env", env_id, "--file", str(submission)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -11,6 +13,39 @@ from econ_envs import MAX_EXACT_PLAYS, exact_plays, game_of
 ALGOS = ("mappo", "ppo")
 #: the most CPU threads a run may ask torch for (torch crashes when asked for ~100,000)
 MAX_TORCH_THREADS = 256
+#: the largest seed (numpy's legacy global stream, which tianshou shuffles with, takes 32 bits)
+MAX_SEED = 2**32 - 1
+#: the default budget of a run that stops on the optimum: the published budget of one run
+#: (Brero et al.: restarts of up to 10^8 steps); stopping early makes a large budget free
+STEPS_UNTIL_SOLVED = 10**8
+#: the default budget of a run that does not stop on the optimum (``stop_when_solved=False``)
+STEPS_WITHOUT_STOP = 2_000_000
+
+
+#: the valid range of every numeric field of :class:`TrainConfig`: (fields, test, what the test
+#: asks, as the message says it)
+RANGES: tuple[tuple[tuple[str, ...], Callable[[Any], bool], str], ...] = (
+    (("seed",), lambda v: 0 <= v <= MAX_SEED, f"between 0 and {MAX_SEED} (2**32 - 1)"),
+    (
+        ("total_steps", "num_envs", "rollout_steps", "update_epochs", "num_minibatches"),
+        lambda v: v >= 1,
+        ">= 1",
+    ),
+    (
+        ("torch_threads",),
+        lambda v: 1 <= v <= MAX_TORCH_THREADS,
+        f"between 1 and {MAX_TORCH_THREADS}",
+    ),
+    (
+        ("gamma", "gae_lambda", "explore_eps", "elite_fraction", "elite_mutation"),
+        lambda v: 0.0 <= v <= 1.0,
+        "in [0, 1]",
+    ),
+    (("learning_rate", "clip", "max_grad_norm"), lambda v: 0.0 < v < math.inf, "> 0 and finite"),
+    (("ent_coef", "vf_coef"), lambda v: 0.0 <= v < math.inf, ">= 0 and finite"),
+    (("eval_every", "checkpoint_seconds", "solve_tolerance"), lambda v: v >= 0, ">= 0"),
+    (("time_limit",), lambda v: v is None or v > 0.0, "> 0 seconds"),
+)
 
 
 @dataclass
@@ -23,7 +58,8 @@ class TrainConfig:
         algo: ``"mappo"`` (critic reads the privileged state and the observation) or ``"ppo"``
             (critic reads the observation only). The actor always reads the observation only.
         seed: seeds torch, the exploration stream and the envs' random streams.
-        total_steps: env steps to train for.
+        total_steps: env steps to train for (default: 10^8, the published budget of one run,
+            when ``stop_when_solved``, which ends the run at the optimum; else 2,000,000).
         num_envs: episodes stepped together by the native vector env (preset: 1024 for MSPM,
             else about one episode per env per rollout, see :func:`baselines.presets.num_envs`).
         learning_rate: Adam learning rate (preset: 3e-4, 3e-6 for MSPM).
@@ -40,7 +76,7 @@ class TrainConfig:
             observation's committed action; a bonus inflates the Gaussian std of Box actions).
         vf_coef: value loss weight.
         max_grad_norm: gradient clipping norm.
-        hidden_sizes: widths of the actor's and the critic's hidden layers.
+        hidden_sizes: widths of the actor's and the critic's hidden layers (each >= 1).
         torch_threads: CPU threads of torch's kernels (1 to 256). A run is bit-for-bit
             reproducible for a given count and differs between counts; 2 updates ~1.3x faster
             than 1 on 2 cores (the env steps in one thread either way).
@@ -64,7 +100,8 @@ class TrainConfig:
             from those samples' states (see :mod:`baselines.mappo.aggregation`). Off: every
             visit is a sample and tianshou normalizes advantages per minibatch.
         basic_pomdp: ablation: drop response-phase transitions from training.
-        eval_every: env steps between deterministic (policy-table) evaluations.
+        eval_every: env steps between deterministic (policy-table) evaluations (0: only at the
+            end).
         eval_seeds: follower-dynamics seeds of each exact evaluation (default: the leaderboards'
             seeds 0..9, so that a table optimal here scores optimal on the board).
         checkpoint_seconds: training seconds between checkpoints, written atomically after an
@@ -81,14 +118,16 @@ class TrainConfig:
         solve_tolerance: a table is optimal when its exact value is within this of the optimum
             for every evaluation seed and its exact follower regret is 0 (preset: 0.02; MSPM:
             0.005 welfare loss).
-        time_limit: stop after this many seconds of training (``None``: no limit).
+        time_limit: stop after this many seconds of training, > 0 (``None``: no limit).
+
+    Every numeric field is checked against its range in :data:`RANGES` (``ValueError``).
     """
 
     env_id: str = "econ_envs/MessageAllocation-v0"
     env_kwargs: dict[str, Any] = field(default_factory=dict)
     algo: str = "mappo"
     seed: int = 0
-    total_steps: int = 2_000_000
+    total_steps: int | None = None
     num_envs: int | None = None
     learning_rate: float | None = None
     rollout_steps: int | None = None
@@ -141,34 +180,21 @@ class TrainConfig:
             self.num_envs = chosen.num_envs or presets.num_envs(
                 self.env_id, self.env_kwargs, self.rollout_steps
             )
+        if self.total_steps is None:
+            self.total_steps = STEPS_UNTIL_SOLVED if self.stop_when_solved else STEPS_WITHOUT_STOP
         self.hidden_sizes = tuple(self.hidden_sizes)
         self.eval_seeds = tuple(self.eval_seeds)
-        for name in (
-            "total_steps",
-            "num_envs",
-            "rollout_steps",
-            "update_epochs",
-            "num_minibatches",
-        ):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)!r}")
-        if not 1 <= self.torch_threads <= MAX_TORCH_THREADS:
-            raise ValueError(
-                f"torch_threads must be between 1 and {MAX_TORCH_THREADS}, got "
-                f"{self.torch_threads!r}"
-            )
+        for names, valid, expected in RANGES:
+            for name in names:
+                value = getattr(self, name)
+                if not valid(value):  # a comparison with NaN is False: NaN is refused too
+                    raise ValueError(f"{name} must be {expected}, got {value!r}")
+        if not all(size >= 1 for size in self.hidden_sizes):
+            raise ValueError(f"hidden_sizes must be >= 1 each, got {self.hidden_sizes!r}")
         if self.rollout_steps < self.num_envs:
             raise ValueError(
                 f"rollout_steps ({self.rollout_steps}) must be >= num_envs ({self.num_envs})"
             )
-        for name in ("explore_eps", "elite_fraction", "elite_mutation"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"{name} must be in [0, 1], got {value!r}")
-        for name in ("checkpoint_seconds", "solve_tolerance"):
-            value = getattr(self, name)
-            if not value >= 0.0:  # also rejects NaN
-                raise ValueError(f"{name} must be >= 0, got {value!r}")
         if not self.eval_seeds:
             raise ValueError("eval_seeds must name at least one seed")
         plays = exact_plays(game_of(self.env_id, **self.env_kwargs))

@@ -1,10 +1,13 @@
-"""Training metrics that CleanRL logs and tianshou's PPO update does not return."""
+"""Training metrics that CleanRL logs and tianshou's PPO update does not return, and what the
+progress bar shows."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 from numpy.typing import NDArray
+
+from baselines.mappo.evaluation import TableScore
 
 
 def explained_variance(values: torch.Tensor, returns: torch.Tensor) -> float:
@@ -33,3 +36,11 @@ def episode_lengths(
     last_end = np.maximum.accumulate(np.concatenate([before, ends]), axis=0)
     lengths = np.arange(steps)[:, None] - last_end[:-1]
     return lengths[terminated], steps - 1 - last_end[-1]
+
+
+def progress_postfix(best: TableScore | None) -> dict[str, str]:
+    """The progress bar's numbers: the exact value and follower regret of the best verified
+    table (what the run exports, and stops on when it is optimal), or that there is none yet."""
+    if best is None:
+        return {"best": "none verified yet"}
+    return {"best_value": f"{best.value:.4f}", "best_regret": f"{best.regret:.4f}"}

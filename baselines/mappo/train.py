@@ -5,7 +5,9 @@ the exact equilibrium check and the equilibrium penalty (:mod:`baselines.mappo.r
 and updates the agent from it (:mod:`baselines.mappo.update`: advantages over the whole batch,
 then tianshou's PPO update). The best realized table
 whose followers were verified in equilibrium is kept (:mod:`baselines.mappo.best_table`) and the
-run stops when it, or the deterministic policy's table, is optimal (``stop_when_solved``).
+run stops when it, or the deterministic policy's table, is optimal (``stop_when_solved``). The
+progress bar shows the best verified table's exact value and regret (``best_value``,
+``best_regret``).
 
 W&B metrics at the global env step: ``econ/leader_return`` (finished training episodes, after
 the penalty), ``econ/follower_regret`` (their exact regret), ``econ/verified_fraction``,
@@ -43,7 +45,7 @@ from baselines.mappo.evaluation import (
     write_submission,
     write_table_json,
 )
-from baselines.mappo.metrics import episode_lengths
+from baselines.mappo.metrics import episode_lengths, progress_postfix
 from baselines.mappo.rollout import (
     CheckedEpisodes,
     Rollout,
@@ -51,12 +53,14 @@ from baselines.mappo.rollout import (
     rollout_state,
     spaces,
 )
-from baselines.mappo.run_folder import claim_run_folder, run_folder_lock
+from baselines.mappo.run_folder import (
+    SUBMISSION_NAME,
+    TABLE_NAME,
+    claim_run_folder,
+    run_folder_lock,
+)
 from baselines.mappo.safe_load import CheckpointError
 from baselines.mappo.update import update
-
-TABLE_NAME = "policy_table.json"
-SUBMISSION_NAME = "submission.json"
 
 
 @dataclass(frozen=True)
@@ -337,9 +341,8 @@ def _train_loop(
         metrics = run.iterate()
         out_of_time = config.time_limit is not None and run.wall_clock >= config.time_limit
         if run.finished or out_of_time or _crossed(before, run.global_step, config.eval_every):
-            score = run.score()
-            metrics.update(score.metrics())
-            bar.set_postfix(value=f"{score.value:.4f}", regret=f"{score.regret:.4f}")
+            metrics.update(run.score().metrics())
+        bar.set_postfix(progress_postfix(run.best.score), refresh=False)
         if wandb_run is not None:
             wandb_run.log(metrics, step=run.global_step)
         bar.update(run.global_step - before)

@@ -44,6 +44,7 @@ from econ_envs import ids
 from econ_envs.validation import (
     check_bool,
     check_choice,
+    check_id,
     check_int,
     check_keys,
     check_keywords,
@@ -348,7 +349,7 @@ def _settings(value: Any) -> tuple[Setting, ...]:
         if "env_id" not in item:
             raise ValueError(f"settings[{k}].env_id: missing")
         env_id = item["env_id"]
-        check_choice(f"settings[{k}].env_id", env_id, ids())
+        check_id(f"settings[{k}].env_id", env_id, ids())
         default = env_id.split("/")[-1]
         out.append(
             Setting(

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+import econ_envs
+from econ_envs import AMA
 from tests import ROOT
 
 PREFIX = "econ-baselines: error: "
@@ -54,6 +56,47 @@ def test_unknown_id_is_named():
     assert message.endswith("; got 'econ_envs/Nope-v0'")
 
 
+#: the ids ``econ-baselines train`` takes, as its message lists them
+TRAIN_IDS = (
+    "('econ_envs/NormalForm-v0', 'econ_envs/Escape-v0', 'econ_envs/Maintain-v0', "
+    "'econ_envs/MatrixDesign-v0', 'econ_envs/MessageAllocation-v0', 'econ_envs/MSPM-v0', "
+    "'econ_envs/MSPM-Agrawal-v0', 'econ_envs/MSPM-Revenue-v0', 'econ_envs/Persuasion-v0', "
+    "'econ_envs/LaneCoordination-v0')"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "given", "hint"),
+    [
+        ("train", "MSPM-v0", "got 'MSPM-v0' (did you mean 'econ_envs/MSPM-v0'?)"),
+        ("train", "econ_envs/mspm", "got 'econ_envs/mspm' (did you mean 'econ_envs/MSPM-v0'?)"),
+        (
+            "train",
+            "SequentialSales-v0",
+            f"got 'SequentialSales-v0' (did you mean {SALES!r}?); {SALES} is an AMA env: use "
+            f"`econ-baselines bilevel --env {SALES}`",
+        ),
+        (
+            "bilevel",
+            "sequentialsales",
+            f"got 'sequentialsales' (did you mean {SALES!r}?)",
+        ),
+    ],
+)
+def test_an_id_without_its_namespace_or_mistyped_is_suggested(command, given, hint):
+    allowed = TRAIN_IDS if command == "train" else str(econ_envs.ids(AMA))
+    message = one_line_error(cli(command, "--env", given, "--no-track"))
+    assert message == f"--env of `econ-baselines {command}` must be one of {allowed}; {hint}"
+
+
+def test_a_sweep_setting_without_the_namespace_is_suggested(tmp_path: Path) -> None:
+    path = tmp_path / "sweep.yaml"
+    path.write_text("name: s\nsettings: [{env_id: MSPM-v0}]\nalgorithms: [mappo]\n")
+    message = one_line_error(cli("sweep", "--config", str(path)))
+    assert message.startswith(f"{path}: settings[0].env_id must be one of 'econ_envs/Escape-v0'")
+    assert message.endswith(", got 'MSPM-v0' (did you mean 'econ_envs/MSPM-v0'?)")
+
+
 def test_bilevel_domain_option_the_domain_does_not_take():
     message = one_line_error(cli("bilevel", "--env", SALES, "--size", "3", "--no-track"))
     assert message == (
@@ -93,6 +136,20 @@ def test_train_bad_env_keywords_name_env_kwargs(env_kwargs, expected):
 @pytest.mark.parametrize("option", ["--explore-eps", "--elite-fraction", "--elite-mutation"])
 def test_train_config_errors_name_the_option_not_the_field(option):
     assert one_line_error(cli("train", option, "2")) == f"{option} must be in [0, 1], got 2.0"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--learning-rate", "-1", "--learning-rate must be > 0 and finite, got -1.0"),
+        ("--time-limit", "-1", "--time-limit must be > 0 seconds, got -1.0"),
+        ("--clip", "-0.2", "--clip must be > 0 and finite, got -0.2"),
+        ("--seed", "-1", "--seed must be between 0 and 4294967295 (2**32 - 1), got -1"),
+    ],
+)
+def test_out_of_range_training_values_are_one_line(option, value, expected):
+    """Before: a 41-line traceback (learning rate), or accepted (time limit, clip, seed)."""
+    assert one_line_error(cli("train", option, value, "--no-track")) == expected
 
 
 @pytest.mark.parametrize("steps", ["inf", "x"])
