@@ -295,6 +295,22 @@ def _sync(args: argparse.Namespace) -> None:
     )
 
 
+def _render(args: argparse.Namespace) -> None:
+    from leaderboards.render import render
+
+    changed = 0
+
+    def progress(done: int, total: int, board: Board, saved: dict[Path, bool]) -> None:
+        nonlocal changed
+        changed += sum(saved.values())
+        what = f"{sum(saved.values())} of {len(saved)} plot files changed" if saved else "no plot"
+        counter = f"[{done:>{len(str(total))}}/{total}]"
+        print(f"{counter} {board.key:<60} {what}", file=sys.stderr, flush=True)
+
+    paths = render(args.results, args.out, progress=progress)
+    print(f"wrote {paths[0]} and {len(paths) - 1} plots ({changed} of them changed)")
+
+
 def _warn(message: Warning | str, *_: object, **__: object) -> None:
     print(f"{PROG}: warning: {message}", file=sys.stderr)
 
@@ -316,10 +332,7 @@ def _run(args: argparse.Namespace) -> int:
         elif args.command == "show":
             _show(args.board, args.results, args.top)
         elif args.command == "render":
-            from leaderboards.render import render
-
-            paths = render(args.results, args.out)
-            print(f"wrote {paths[0]} and {len(paths) - 1} plots")
+            _render(args)
         elif args.command == "boards":
             for board in boards():
                 print(f"{board.key:<60} {board.metric:<12} optimum {fmt(board.optimal_value)}")

@@ -1,73 +1,27 @@
-"""Render the boards: ``README.md`` with one ranked table per board, and plots for papers (each
-written as PNG at print resolution, SVG and PDF: scores as labelled bars with named error bars
-against the optimum and the published references; learning curves where a submission has one).
+"""Render the boards: ``README.md`` with one ranked table per board, and the boards' plots
+(:mod:`leaderboards.plots`: PNG at print resolution, SVG and PDF). A file whose bytes would not
+change is not written again, so a render of unchanged boards leaves every file (and its mtime) as
+it was; ``progress`` hears of each board as it is done.
 
-Ranks are shared by ties (:func:`standings`: "1, 1, 3"). matplotlib is imported inside
-:func:`plot_board` and :func:`plot_curves` only.
+Ranks are shared by ties (:func:`~leaderboards.formatting.standings`: "1, 1, 3").
 """
 
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from leaderboards.boards import Board, boards
 from leaderboards.families import board_family
+from leaderboards.formatting import error_bar_name, fmt, run_name, score_cell, standings
+from leaderboards.plots import PLOT_FORMATS, plot_board, plot_curves, write_if_changed
 from leaderboards.records import load_records, storing, user_results_dir
 
-_TOP = 12
-#: the formats every plot is written in (PNG at :data:`PNG_DPI`, SVG and PDF with real text)
-PLOT_FORMATS = ("png", "svg", "pdf")
-PNG_DPI = 300
-#: plot width in inches: shrunk to a paper's column (about 3.3 in), 9 pt text stays 6 pt or more
-_WIDTH = 4.8
-
-
-def fmt(value: float | None, digits: int = 4) -> str:
-    """A number for a table cell (``–`` for none)."""
-    return "–" if value is None else f"{round(value, digits) + 0.0:.{digits}f}"
-
-
-def score_cell(record: dict[str, Any]) -> str:
-    """``score ± se`` (the standard error only where it is not zero)."""
-    se = record["score_se"]
-    return fmt(record["score"]) + (f" ± {fmt(se)}" if round(se, 4) > 0 else "")
-
-
-def _tie_key(record: dict[str, Any]) -> tuple[float, float]:
-    return (round(record["score"], 9), round(record["regret"], 9))
-
-
-def standings(records: Sequence[dict[str, Any]]) -> list[int]:
-    """The rank of each record of a ranked board (best first), shared by ties: records with the
-    same score and the same regret (to 9 decimals) share the best rank of the group, and the next
-    record's rank counts every record before it ("1, 1, 3": standard competition ranking)."""
-    ranks: list[int] = []
-    for i, record in enumerate(records):
-        tied = i > 0 and _tie_key(record) == _tie_key(records[i - 1])
-        ranks.append(ranks[-1] if tied else i + 1)
-    return ranks
-
-
-def run_name(record: dict[str, Any]) -> str:
-    """Which run a record is: its training seeds and steps where given, and ``#`` the first 8
-    hex digits of its submission's SHA-256 (two runs of one method differ here)."""
-    training = record["training"]
-    parts = []
-    if training.get("seeds"):
-        seeds = training["seeds"]
-        parts.append(f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}")
-    if training.get("steps") is not None:
-        parts.append(f"{training['steps']:,} steps")
-    return ", ".join([*parts, f"#{record['submission_sha256'][:8]}"])
-
-
-def error_bar_name(board: Board) -> str:
-    """What a score's error bar is (the board's family says)."""
-    return board_family(board.family).error_bar(board)
+#: called once per board: ``(boards done, boards in all, board, its plot files)``, each plot
+#: file with whether its bytes changed (none for a board without a plot)
+Progress = Callable[[int, int, Board, dict[Path, bool]], None]
 
 
 def score_notes(board: Board) -> list[str]:
@@ -116,146 +70,18 @@ def describe(board: Board) -> str:
     )
 
 
-def _pyplot() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-#: matplotlib settings of every plot: sizes readable at column width, text kept as text
-_STYLE = {
-    "font.size": 9,
-    "axes.titlesize": 9,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 8,
-    "ytick.labelsize": 8,
-    "legend.fontsize": 8,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "svg.fonttype": "none",
-    "svg.hashsalt": "econ-envs",
-    "pdf.fonttype": 42,
-}
-#: line styles and colours of the published references (at most four per board)
-_REFERENCE_LINES = ("-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)))
-_REFERENCE_COLORS = ("tab:gray", "tab:green", "tab:red", "tab:purple")
-#: per format, the metadata that would make two renders of the same board differ
-_NO_DATE = {"png": {}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-
-
-def _save(fig: Any, stem: Path) -> list[Path]:
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_name(f"{stem.name}.{ext}") for ext in PLOT_FORMATS]
-    for path, ext in zip(paths, PLOT_FORMATS, strict=True):
-        fig.savefig(path, dpi=PNG_DPI, bbox_inches="tight", metadata=_NO_DATE[ext])
-    return paths
-
-
-def _legend_below(fig: Any) -> None:
-    fig.legend(loc="outside lower center", ncol=1, frameon=False)
-
-
-def _title(board: Board) -> str:
-    return board.key if len(board.key) <= 40 else f"{board.env_name}\n{board.preset}"
-
-
-def _bar_label(rank: int, record: dict[str, Any]) -> str:
-    method = textwrap.shorten(record["method"], 40, placeholder="…")
-    return f"{rank}. {method}\n{run_name(record)}"
-
-
-def plot_board(board: Board, records: Sequence[dict[str, Any]], stem: Path) -> list[Path]:
-    """Horizontal bars of the board's best scores from a zero baseline, each labelled with its
-    rank, method and run, with named error bars, the optimum and the published references;
-    written as ``<stem>.png`` (:data:`PNG_DPI`), ``.svg`` and ``.pdf``; returns the paths."""
-    plt = _pyplot()
-    ranks = standings(records)[:_TOP][::-1]
-    shown = list(records[:_TOP])[::-1]
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(_WIDTH, 0.42 * len(shown) + 1.9), layout="constrained")
-        y = range(len(shown))
-        colors = ["tab:blue" if r["regret"] <= 0 else "tab:orange" for r in shown]
-        ax.barh(y, [r["score"] for r in shown], height=0.6, color=colors)
-        ax.errorbar(
-            [r["score"] for r in shown],
-            y,
-            xerr=[r["score_se"] for r in shown],
-            fmt="none",
-            ecolor="black",
-            capsize=3,
-            label=f"error bar: {error_bar_name(board)}",
-        )
-        if any(r["regret"] > 0 for r in shown):
-            ax.barh([], [], color="tab:orange", label="followers not in equilibrium (regret > 0)")
-        ax.axvline(0.0, color="black", linewidth=0.8)
-        for i, r in enumerate(shown):
-            end = r["score"] + (r["score_se"] if r["score"] >= 0 else -r["score_se"])
-            ax.annotate(
-                fmt(r["score"]),
-                (end, i),
-                xytext=(5 if r["score"] >= 0 else -5, 0),
-                textcoords="offset points",
-                ha="left" if r["score"] >= 0 else "right",
-                va="center",
-                fontsize=7,
-            )
-        ax.set_yticks(list(y), [_bar_label(k, r) for k, r in zip(ranks, shown, strict=True)])
-        ax.set_ylim(-0.6, len(shown) - 0.4)
-        if board.optimal_value is not None:
-            ax.axvline(board.optimal_value, color="black", linestyle="--", label="known optimum")
-        for (name, value), style, color in zip(
-            board.reference.items(), _REFERENCE_LINES, _REFERENCE_COLORS, strict=False
-        ):
-            ax.axvline(value, color=color, linestyle=style, label=f"{name} (published)")
-        ax.margins(x=0.35)  # room for the value labels beyond the bars
-        ax.xaxis.set_major_locator(plt.MaxNLocator(nbins=5))
-        direction = "higher" if board.higher_is_better else "lower"
-        ax.set_xlabel(f"{board.metric_label} ({direction} is better)")
-        ax.set_title(_title(board))
-        _legend_below(fig)
-        paths = _save(fig, stem)
-        plt.close(fig)
-    return paths
-
-
-def plot_curves(board: Board, records: Sequence[dict[str, Any]], stem: Path) -> list[Path]:
-    """Learning curves (steps, score) of the submissions that carry one, each named by method
-    and run; written like :func:`plot_board`; ``[]`` (nothing written) if none do."""
-    curves = [r for r in records if r["training"].get("curve")]
-    if not curves:
-        return []
-    plt = _pyplot()
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(_WIDTH, 3.4), layout="constrained")
-        for r in curves[:_TOP]:
-            curve = r["training"]["curve"]
-            label = f"{textwrap.shorten(r['method'], 40, placeholder='…')} ({run_name(r)})"
-            ax.plot([p[0] for p in curve], [p[1] for p in curve], label=label)
-        if board.optimal_value is not None:
-            ax.axhline(board.optimal_value, color="black", linestyle="--", label="known optimum")
-        ax.set_xlabel("environment steps")
-        ax.set_ylabel(board.metric_label)
-        ax.set_title(f"{_title(board)}: learning curves")
-        _legend_below(fig)
-        paths = _save(fig, stem)
-        plt.close(fig)
-    return paths
-
-
 def _board_section(
     board: Board, records: list[dict[str, Any]], plots: Path
-) -> tuple[list[str], list[Path]]:
+) -> tuple[list[str], dict[Path, bool]]:
+    """The README lines of a board, and its plots (each path and whether its bytes changed)."""
     lines = [f"### {board.key}", "", describe(board), ""]
     if board.reference:
         published = ", ".join(f"{k} {v:.4f}" for k, v in board.reference.items())
         lines += [f"Published (Curry et al.): {published}.", ""]
     if not board.open:
-        return [*lines, f"Closed: {board.closed_because}.", ""], []
+        return [*lines, f"Closed: {board.closed_because}.", ""], {}
     if not records:
-        return [*lines, "No submissions yet.", ""], []
+        return [*lines, "No submissions yet.", ""], {}
     for name, value in board_family(board.family).summary(records).items():
         lines += [f"{name}: {fmt(value)}.", ""]
     lines += ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
@@ -264,16 +90,16 @@ def _board_section(
     ]
     lines += ["", *(f"- {note}" for note in score_notes(board)), ""]
     name = f"{board.env_name}__{board.preset}"
-    written = plot_board(board, records, plots / name)
-    written += plot_curves(board, records, plots / f"{name}__curves")
-    for path in written:
+    saved = plot_board(board, records, plots / name)
+    saved |= plot_curves(board, records, plots / f"{name}__curves")
+    for path in saved:
         if path.suffix == ".png":
             others = " · ".join(
                 f"[{ext.upper()}](plots/{path.with_suffix(f'.{ext}').name})"
                 for ext in PLOT_FORMATS[1:]
             )
             lines += [f"![{board.key}](plots/{path.name})", "", f"Also as {others}.", ""]
-    return lines, written
+    return lines, saved
 
 
 HOW_TO = (
@@ -315,43 +141,53 @@ HOW_TO = (
     "column tells runs of one method apart: training seeds and steps where given, and `#` the "
     "first 8 hex digits of the submission's SHA-256. Under each table, what its score and "
     "regret are. Each plot is a PNG at 300 dpi with an SVG and a PDF beside it (text kept as "
-    "text): one bar per entry from a zero baseline, labelled with rank, method and run; error "
-    "bars are the standard error over the evaluator's seeds (Stackelberg boards) or over the "
-    "type profiles (AMA boards); orange bars are entries whose followers are not in "
-    "equilibrium.",
+    "text): one bar per entry from a zero baseline, labelled with rank, method and run, its "
+    "score in the column on the right; error bars are the standard error over the evaluator's "
+    "seeds (Stackelberg boards) or over the type profiles (AMA boards); orange bars are "
+    "entries whose followers are not in equilibrium. Where the metric's best is 0 or below (a "
+    "negative welfare loss) the bars are the gap to the known optimum, so lower is better; an "
+    "entry whose bar is too short to see is marked with a diamond.",
     "",
 )
 
 
-def render(root: Path | str | None = None, out_dir: Path | str | None = None) -> list[Path]:
+def render(
+    root: Path | str | None = None,
+    out_dir: Path | str | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
     """Write ``<out_dir>/README.md`` and the plots under ``<out_dir>/plots/`` (plots of earlier
-    renders that are no longer drawn are removed); return the paths written. The boards hold the
+    renders that are no longer drawn are removed); return the paths of the README and the plots.
+    A file that already holds the bytes it would get is left as it is. The boards hold the
     official records and those under ``root``, the user's results folder (default
-    :func:`~leaderboards.records.user_results_dir`); ``out_dir`` defaults to ``root``. Files
-    that are not valid records are skipped with a warning; a failure to write is a
+    :func:`~leaderboards.records.user_results_dir`); ``out_dir`` defaults to ``root``;
+    ``progress`` is called after each board (:data:`Progress`). Files that are not valid records
+    are skipped with a warning; a failure to write is a
     :class:`~leaderboards.records.StorageError` naming the path."""
     root = user_results_dir(root)
     out_dir = root if out_dir is None else Path(out_dir)
     with storing(out_dir):
-        return _render(root, out_dir)
+        return _render(root, out_dir, progress)
 
 
-def _render(results_dir: Path, out_dir: Path) -> list[Path]:
+def _render(results_dir: Path, out_dir: Path, progress: Progress | None) -> list[Path]:
     plots = out_dir / "plots"
     lines = [*HOW_TO]
-    current, written = None, []
-    for board in boards():
+    current, drawn = None, []
+    every = boards()
+    for done, board in enumerate(every, start=1):
         if board.family != current:
             current = board.family
             title = board_family(current).title
             lines += [f"## {title}", "", f"Protocol: {board.protocol}", ""]
-        section, paths = _board_section(board, load_records(board, results_dir), plots)
+        section, saved = _board_section(board, load_records(board, results_dir), plots)
         lines += section
-        written += paths
-    drawn = {path for ext in PLOT_FORMATS for path in plots.glob(f"*.{ext}")}
-    for stale in drawn - set(written):
+        drawn += saved
+        if progress is not None:
+            progress(done, len(every), board, saved)
+    earlier = {path for ext in PLOT_FORMATS for path in plots.glob(f"*.{ext}")}
+    for stale in earlier - set(drawn):
         stale.unlink()
-    out_dir.mkdir(parents=True, exist_ok=True)
     readme = out_dir / "README.md"
-    readme.write_text("\n".join(lines))
-    return [readme, *written]
+    write_if_changed(readme, "\n".join(lines).encode())
+    return [readme, *drawn]

@@ -1,10 +1,12 @@
 """Boards people put in papers: shared ranks for ties, plots in PNG (print resolution), SVG and
-PDF with the board's metric on the axis, runs told apart, the submitted board alone after a
-submit, and the scores explained where they are printed."""
+PDF with what is drawn on the axis, runs told apart, the submitted board alone after a submit,
+the scores explained where they are printed, and a render that says what it does and rewrites
+nothing that did not change."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import struct
@@ -13,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from leaderboards import find_board, submit, table_submission
+from leaderboards.boards import boards
 from leaderboards.cli import main
-from leaderboards.render import PNG_DPI, render, standings
+from leaderboards.plots import PNG_DPI
+from leaderboards.render import render, standings
 from tests import ROOT
 
 MSG = "econ_envs/MessageAllocation-v0"
@@ -107,9 +111,11 @@ def test_plots_in_three_formats_with_the_boards_metric(tmp_path: Path) -> None:
     out = tmp_path / "out" / "plots"
     svg = (out / "MSPM-v0__default.svg").read_text()
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-    assert "negative welfare loss (higher is better)" in texts
+    # a metric whose best is 0: the bars are the gap to it, and the axis says so
+    assert "gap to the known optimum (0) of the negative welfare loss" in texts
+    assert "(lower is better)" in texts
     assert not any("leader value" in t for t in texts)
-    assert any("standard error over the evaluator's 10 seeds" in t for t in texts)
+    assert any("± standard error over the evaluator's" in t for t in texts)
     assert (out / "MSPM-v0__default.pdf").read_bytes()[:5] == b"%PDF-"
     assert png_dpi(out / "MSPM-v0__default.png") == pytest.approx(PNG_DPI, abs=0.5)
     readme = (tmp_path / "out" / "README.md").read_text()
@@ -133,3 +139,34 @@ def test_two_runs_of_one_method_are_told_apart(tmp_path: Path) -> None:
         assert f"seed {seed}, 1,000 steps, #{run['submission_sha256'][:8]}" in svg
     assert "1. mappo" in svg and "2. mappo" in svg
     assert find_board(MSG, {}).key == runs[0]["board"]
+
+
+def test_render_says_what_it_does_and_rewrites_nothing_unchanged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    results, out = tmp_path / "results", tmp_path / "out"
+    record_on(results, table_submission(MSG, [0, 1, 2], method="identity", curve=[(0, 1.0)]))
+    args = ["--results", str(results), "render", "--out", str(out)]
+    assert main(args) == 0
+    first = capsys.readouterr()
+    lines = first.err.splitlines()  # a line per board as it is done
+    assert len(lines) == len(boards())
+    assert lines[-1].startswith(f"[{len(boards())}/{len(boards())}] ")
+    (line,) = [line for line in lines if "MessageAllocation-v0/default " in line]
+    assert re.fullmatch(
+        r"\[ *\d+/\d+\] MessageAllocation-v0/default +6 of 6 plot files changed", line
+    )
+    assert sum(line.endswith(" no plot") for line in lines) == len(boards()) - 1
+    assert first.out == f"wrote {out / 'README.md'} and 6 plots (6 of them changed)\n"
+    files = sorted(p for p in out.rglob("*") if p.is_file())
+    before = {p: p.read_bytes() for p in files}
+    for path in files:  # an mtime no render could give them
+        os.utime(path, ns=(1_000_000_000, 1_000_000_000))
+    assert main(args) == 0
+    second = capsys.readouterr()
+    assert "6 of 6" not in second.err and "0 of 6 plot files changed" in second.err
+    assert second.out.endswith("and 6 plots (0 of them changed)\n")
+    assert sorted(p for p in out.rglob("*") if p.is_file()) == files
+    for path in files:
+        assert path.read_bytes() == before[path], f"{path.name} changed"
+        assert path.stat().st_mtime_ns == 1_000_000_000, f"{path.name} was written again"
