@@ -7,9 +7,10 @@ Importing the package registers every environment id with gymnasium::
     venv = gym.make_vec("econ_envs/MSPM-v0", num_envs=1024)
 
 The suite depends on numpy, gymnasium and pettingzoo only. Public API re-exported here: the
-registry (:func:`entry`, :func:`ids`), the game and dynamics tables, and the exact policy-table
-evaluator. The PettingZoo view is :mod:`econ_envs.pettingzoo`, the AMA family
-:mod:`econ_envs.ama`, the conformance check :mod:`econ_envs.testing`.
+registry (:func:`entry`, :func:`ids`), the game and dynamics tables, the exact policy-table
+evaluator and its three disjoint seed sets (:mod:`econ_envs.seed_sets`). The PettingZoo view is
+:mod:`econ_envs.pettingzoo`, the AMA family :mod:`econ_envs.ama`, the conformance check
+:mod:`econ_envs.testing`.
 """
 
 from econ_envs.episode_options import EpisodeOptions, split_env_kwargs
@@ -31,6 +32,7 @@ from econ_envs.policy_table import (
 from econ_envs.provenance import git_commit, package_version
 from econ_envs.published import optimal_mspm_table
 from econ_envs.registry import ENTRIES, EnvEntry, entry, ids, register_all
+from econ_envs.seed_sets import CHECK_SEEDS, OFFICIAL_SEEDS, TRAINING_SEEDS
 from econ_envs.snapshot import load_state
 from econ_envs.state_layout import StateLayout
 
@@ -40,11 +42,14 @@ register_all()
 
 __all__ = [
     "AMA",
+    "CHECK_SEEDS",
     "DYNAMICS",
     "ENTRIES",
     "GAMES",
     "MAX_EXACT_PLAYS",
+    "OFFICIAL_SEEDS",
     "STACKELBERG",
+    "TRAINING_SEEDS",
     "EnvEntry",
     "EpisodeOptions",
     "Family",

@@ -9,6 +9,7 @@ Examples::
     econ-leaderboard render
     econ-leaderboard seed reference zero vcg --mappo runs/mappo --bilevel runs/bilevel
     econ-leaderboard sync
+    econ-leaderboard reevaluate
 
 New records go to your results folder (``--results DIR``, else ``$ECON_LEADERBOARD_RESULTS``, else
 ``leaderboard/`` in the working directory); every board shows them with the official records
@@ -25,6 +26,8 @@ naming the path (``storage error``). A submission identical to an entry already 
 board`` with the earlier record and exits with status 0. A file in the results that is not a
 valid record of its board is skipped with a ``warning`` naming it. ``sync`` re-logs the W&B run
 of every record whose offline run is missing or truncated (a submit killed while logging).
+A record scored by an older evaluator is skipped with a warning until ``reevaluate`` scores its
+submission again.
 """
 
 from __future__ import annotations
@@ -155,12 +158,22 @@ def _parser() -> argparse.ArgumentParser:
         "sync", help="re-log the W&B runs that are missing or truncated (offline W&B)"
     )
     sync.add_argument("--wandb-dir", type=Path, default=wandb_dir(), help=_WANDB_DIR_HELP)
+    commands.add_parser(
+        "reevaluate",
+        help="score the records that an older evaluator scored again (then `sync` logs their "
+        "W&B runs)",
+    )
     return parser
 
 
 def _wandb_options(parser: argparse.ArgumentParser) -> None:
     add_track_option(parser)
     parser.add_argument("--wandb-dir", type=Path, default=wandb_dir(), help=_WANDB_DIR_HELP)
+
+
+#: the columns ``show`` leaves out on a terminal narrower than :data:`_WIDE` characters
+_NARROW_DROPPED = ("authors", "date", "run")
+_WIDE = 120
 
 
 def _show(query: str, results: Path, top: int) -> None:
@@ -183,6 +196,8 @@ def _show_board(board: Board, records: list[dict], top: int, *, notes: bool = Tr
     rows = board_rows(records)[:top]
     # empty columns (no authors, no steps anywhere) are left out to fit narrow terminals
     keep = [i for i, h in enumerate(HEADER) if h in _ALWAYS_SHOWN or any(r[i] != "–" for r in rows)]
+    if console.width < _WIDE:  # and provenance, to keep the scores readable
+        keep = [i for i in keep if HEADER[i] not in _NARROW_DROPPED]
     # at least as wide as its title, which would wrap above an empty board's narrow table
     table = Table(
         title=board.key, caption=describe(board).replace("`", ""), min_width=len(board.key)
@@ -295,6 +310,20 @@ def _sync(args: argparse.Namespace) -> None:
     )
 
 
+def _reevaluate(args: argparse.Namespace) -> None:
+    from leaderboards.reevaluate import reevaluate
+
+    done = reevaluate(
+        args.results,
+        progress=lambda r: print(
+            f"{r.record['board']:<60} {r.record['method']:<45} "
+            f"{fmt(r.old.record['score'])} -> {fmt(r.record['score'])}: {r.path}",
+            flush=True,
+        ),
+    )
+    print(f"scored {len(done)} records again; `{PROG} sync` logs their W&B runs")
+
+
 def _render(args: argparse.Namespace) -> None:
     from leaderboards.render import render
 
@@ -349,6 +378,8 @@ def _run(args: argparse.Namespace) -> int:
             _seed(args)
         elif args.command == "sync":
             _sync(args)
+        elif args.command == "reevaluate":
+            _reevaluate(args)
     except StorageError as error:
         print(f"{PROG}: storage error: {error}", file=sys.stderr)
         return _STATUS_STORAGE

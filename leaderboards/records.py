@@ -284,7 +284,8 @@ def stored_records(
 ) -> list[StoredRecord]:
     """The board's valid records under ``root`` (default :func:`user_results_dir`) and, if
     ``official``, the official ones, one per entry (:attr:`Submission.entry_key`: the newest
-    record of identical resubmissions), unranked. Every other ``*.json`` file is skipped with a
+    record of identical resubmissions), unranked. Every other ``*.json`` file, and a record that
+    was not scored as the board scores now (:func:`scored_now`), is skipped with a
     :class:`RecordWarning` naming it."""
     newest: dict[str, StoredRecord] = {}
     folders = [Path(r, *board.directory.parts) for r in record_roots(root, official=official)]
@@ -294,10 +295,30 @@ def stored_records(
         except ValueError as error:
             warnings.warn(f"skipped: {error}", RecordWarning, stacklevel=3)
             continue
+        if not scored_now(stored.record, board):
+            evaluator = stored.record["evaluator"]
+            warnings.warn(
+                f"skipped: {path} was scored by evaluator version {evaluator['version']}, not "
+                f"{EVALUATOR_VERSION}: `econ-leaderboard reevaluate` scores it again",
+                RecordWarning,
+                stacklevel=3,
+            )
+            continue
         key = stored.submission.entry_key
         if key not in newest or newest[key].record["timestamp"] < stored.record["timestamp"]:
             newest[key] = stored
     return list(newest.values())
+
+
+def scored_now(record: dict[str, Any], board: Board) -> bool:
+    """Whether ``record`` was scored as ``board`` scores now (evaluator version, seeds and type
+    profiles): only such records are listed and ranked together."""
+    evaluator = record["evaluator"]
+    return (
+        evaluator["version"] == EVALUATOR_VERSION
+        and evaluator["seeds"] == list(board.seeds)
+        and evaluator.get("n_profiles") == board.n_profiles
+    )
 
 
 def load_records(

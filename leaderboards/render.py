@@ -36,6 +36,20 @@ def _steps(record: dict[str, Any]) -> str:
     return "–" if steps is None else f"{steps:,}"
 
 
+def _seed_counts(record: dict[str, Any]) -> str:
+    """On how many of a Stackelberg board's official seeds the table is optimal and its
+    followers are in equilibrium (``97 / 97 of 100``; ``?`` for an unknown optimum), ``–`` for
+    boards without seeds (AMA boards: truthful reporting is an equilibrium)."""
+    evaluation = record["evaluation"]
+    if "seeds_in_equilibrium" not in evaluation:
+        return "–"
+    optimal = evaluation["seeds_optimal"]
+    return (
+        f"{'?' if optimal is None else optimal} / {evaluation['seeds_in_equilibrium']} of "
+        f"{len(record['evaluator']['seeds'])}"
+    )
+
+
 #: the columns of a ranked board, each declared once: (header, the cell of ``(rank, record)``)
 COLUMNS: tuple[tuple[str, Callable[[int, dict[str, Any]], str]], ...] = (
     ("#", lambda rank, r: str(rank)),
@@ -43,6 +57,7 @@ COLUMNS: tuple[tuple[str, Callable[[int, dict[str, Any]], str]], ...] = (
     ("score", lambda rank, r: score_cell(r)),
     ("regret", lambda rank, r: fmt(r["regret"])),
     ("gap to optimum", lambda rank, r: fmt(r["optimality_gap"])),
+    ("seeds optimal / in equilibrium", lambda rank, r: _seed_counts(r)),
     ("training steps", lambda rank, r: _steps(r)),
     ("authors", lambda rank, r: ", ".join(r["authors"]) or "–"),
     ("date", lambda rank, r: r["timestamp"][:10]),

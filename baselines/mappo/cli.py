@@ -244,6 +244,13 @@ def run(args: argparse.Namespace) -> int:
         f"{score.optimal_value}, gap {gap}), follower regret {score.regret:.4f}; optimum "
         f"{solved}; {result.global_step:,} steps, {result.steps_per_second:,.0f} steps/s"
     )
+    held_out, tolerance = result.held_out, config.solve_tolerance
+    print(
+        f"held-out check seeds {_seed_range(held_out.seeds)}: value {held_out.value:.4f}, "
+        f"follower regret {held_out.regret:.4f}; optimal on "
+        f"{held_out.seeds_optimal(tolerance)} of {len(held_out.seeds)} seeds (the "
+        f"leaderboards score on other seeds than training's {_seed_range(config.eval_seeds)})"
+    )
     print(
         f"deterministic policy: value {deterministic.value:.4f}, "
         f"follower regret {deterministic.regret:.4f}"
@@ -253,6 +260,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"submission: {submission}")
     print(f"submit it: {submit_command(config.env_id, submission)}")
     return 0
+
+
+def _seed_range(seeds: tuple[int, ...]) -> str:
+    """``100..149`` for consecutive seeds, else the list."""
+    consecutive = list(seeds) == list(range(seeds[0], seeds[0] + len(seeds)))
+    return f"{seeds[0]}..{seeds[-1]}" if consecutive and len(seeds) > 1 else str(list(seeds))
 
 
 def submit_command(env_id: str, submission: Path) -> str:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from baselines import presets
-from econ_envs import MAX_EXACT_PLAYS, exact_plays, game_of
+from econ_envs import CHECK_SEEDS, MAX_EXACT_PLAYS, TRAINING_SEEDS, exact_plays, game_of
 
 ALGOS = ("mappo", "ppo")
 #: the most CPU threads a run may ask torch for (torch crashes when asked for ~100,000)
@@ -102,8 +102,13 @@ class TrainConfig:
         basic_pomdp: ablation: drop response-phase transitions from training.
         eval_every: env steps between deterministic (policy-table) evaluations (0: only at the
             end).
-        eval_seeds: follower-dynamics seeds of each exact evaluation (default: the leaderboards'
-            seeds 0..9, so that a table optimal here scores optimal on the board).
+        eval_seeds: follower-dynamics seeds of the exact evaluations that training verifies
+            tables, picks the exported table and stops on (default: the training seeds 0..9,
+            :data:`econ_envs.TRAINING_SEEDS`; the leaderboards score on other seeds).
+        check_seeds: held-out follower-dynamics seeds on which the exported table is scored
+            once at the end and reported beside its score on ``eval_seeds`` (nothing selects
+            on them; default: 100..149, :data:`econ_envs.CHECK_SEEDS`; must not share a seed
+            with ``eval_seeds``).
         checkpoint_seconds: training seconds between checkpoints, written atomically after an
             update (0: after every update); a killed run resumes from its last checkpoint and
             ends exactly as the uninterrupted run would.
@@ -149,7 +154,8 @@ class TrainConfig:
     aggregate_repeats: bool = True
     basic_pomdp: bool = False
     eval_every: int = 200_000
-    eval_seeds: tuple[int, ...] = tuple(range(10))
+    eval_seeds: tuple[int, ...] = TRAINING_SEEDS
+    check_seeds: tuple[int, ...] = CHECK_SEEDS
     checkpoint_seconds: float = 60.0
     run_dir: str = "runs"
     wandb_project: str = "econ_envs"
@@ -184,6 +190,7 @@ class TrainConfig:
             self.total_steps = STEPS_UNTIL_SOLVED if self.stop_when_solved else STEPS_WITHOUT_STOP
         self.hidden_sizes = tuple(self.hidden_sizes)
         self.eval_seeds = tuple(self.eval_seeds)
+        self.check_seeds = tuple(self.check_seeds)
         for names, valid, expected in RANGES:
             for name in names:
                 value = getattr(self, name)
@@ -195,8 +202,14 @@ class TrainConfig:
             raise ValueError(
                 f"rollout_steps ({self.rollout_steps}) must be >= num_envs ({self.num_envs})"
             )
-        if not self.eval_seeds:
-            raise ValueError("eval_seeds must name at least one seed")
+        for name in ("eval_seeds", "check_seeds"):
+            if not getattr(self, name):
+                raise ValueError(f"{name} must name at least one seed")
+        shared = sorted(set(self.eval_seeds) & set(self.check_seeds))
+        if shared:
+            raise ValueError(
+                f"check_seeds must be held out: they share seeds {shared[:5]} with eval_seeds"
+            )
         plays = exact_plays(game_of(self.env_id, **self.env_kwargs))
         if plays > MAX_EXACT_PLAYS:
             raise ValueError(

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from tianshou.algorithm.modelfree.reinforce import ProbabilisticActorPolicy
 
 from baselines.mappo.agent import policy_table
+from baselines.mappo.rollout import REGRET_TOLERANCE
 from econ_envs import describe_observations, evaluate_table_seeds
 
 
@@ -52,10 +53,20 @@ class TableScore:
 
     def solved(self, tolerance: float = 0.02) -> bool:
         """Within ``tolerance`` of the optimum for every seed, with equilibrium regret 0."""
+        return self.seeds_optimal(tolerance) == len(self.seeds)
+
+    @property
+    def seeds_in_equilibrium(self) -> int:
+        """On how many seeds the followers end in equilibrium (exact regret 0)."""
+        return int((self.regrets <= REGRET_TOLERANCE).sum())
+
+    def seeds_optimal(self, tolerance: float = 0.02) -> int:
+        """On how many seeds the value is within ``tolerance`` of the optimum with the followers
+        in equilibrium (0 where the optimum is unknown)."""
         if self.optimal_value is None:
-            return False
-        close = (self.optimal_value - self.values <= tolerance).all()
-        return bool(close and self.regret <= 1e-9)
+            return 0
+        close = self.optimal_value - self.values <= tolerance
+        return int((close & (self.regrets <= REGRET_TOLERANCE)).sum())
 
     def metrics(self) -> dict[str, float]:
         """W&B metrics of this evaluation."""
@@ -90,8 +101,8 @@ def score_policy(
     return score_table(policy_table(policy, vectors), env_id, env_kwargs, seeds)
 
 
-def score_document(score: TableScore) -> dict[str, Any]:
-    """A score as JSON-friendly fields."""
+def score_document(score: TableScore, tolerance: float) -> dict[str, Any]:
+    """A score as JSON-friendly fields, with its seed counts for the run's ``tolerance``."""
     return {
         "value": score.value,
         "values": score.values.tolist(),
@@ -99,19 +110,26 @@ def score_document(score: TableScore) -> dict[str, Any]:
         "optimal_value": score.optimal_value,
         "optimality_gap": score.optimality_gap,
         "evaluator_seeds": list(score.seeds),
+        "seeds_in_equilibrium": score.seeds_in_equilibrium,
+        "seeds_optimal": score.seeds_optimal(tolerance),
+        "solved": score.solved(tolerance),
     }
 
 
 def write_table_json(
     path: Path,
     score: TableScore,
+    held_out: TableScore,
     record: dict[str, Any],
     source: str,
     deterministic: TableScore,
 ) -> None:
-    """Write the exported table, a readable description of its rows, its exact score, where it
-    comes from (``source``), the deterministic policy's table and score beside it, and
-    ``record`` (env id and kwargs, method, training seed and steps, wall-clock, provenance)."""
+    """Write the exported table, a readable description of its rows, its exact score on the
+    run's evaluation seeds (``score``) and on its held-out check seeds (``held_out_score``),
+    where it comes from (``source``), the deterministic policy's table and score beside it, and
+    ``record`` (env id and kwargs, method, training seed and steps, wall-clock, provenance,
+    config: its ``solve_tolerance`` counts the optimal seeds)."""
+    tolerance = record["config"]["solve_tolerance"]
     env_id, env_kwargs = record["env_id"], record.get("env_kwargs", {})
     rows = describe_observations(env_id, **env_kwargs)
     document = {
@@ -119,10 +137,11 @@ def write_table_json(
         "table_source": source,
         "table": score.table.tolist(),
         "observations": rows,
-        "score": score_document(score),
+        "score": score_document(score, tolerance),
+        "held_out_score": score_document(held_out, tolerance),
         "deterministic_policy": {
             "table": deterministic.table.tolist(),
-            "score": score_document(deterministic),
+            "score": score_document(deterministic, tolerance),
         },
     }
     _write_atomically(path, json.dumps(document, indent=2, default=_jsonable))

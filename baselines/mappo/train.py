@@ -42,6 +42,7 @@ from baselines.mappo.config import TrainConfig
 from baselines.mappo.evaluation import (
     TableScore,
     score_policy,
+    score_table,
     write_submission,
     write_table_json,
 )
@@ -74,6 +75,8 @@ class TrainResult:
         source: where the exported table comes from (``"best verified table"`` or
             ``"deterministic policy"``).
         deterministic: exact score of the final deterministic policy's table.
+        held_out: exact score of the exported table on the held-out ``check_seeds`` (what it is
+            likely to score on seeds it was not selected on, such as the leaderboards').
         solved_at: env step at which an optimal table was first found (``solve_tolerance``).
         solved_wall_clock: training seconds at ``solved_at`` (end of that iteration).
         wall_clock: training seconds in total.
@@ -85,6 +88,7 @@ class TrainResult:
     score: TableScore
     source: str
     deterministic: TableScore
+    held_out: TableScore
     solved_at: int | None
     solved_wall_clock: float | None
     wall_clock: float
@@ -304,10 +308,12 @@ def _train_locked(
     trained = run.global_step - first_step
     sps = trained / max(run.wall_clock - first_clock, 1e-9)
     record = _record(config, run, sps)
-    write_table_json(run_dir / TABLE_NAME, score, record, source, run.deterministic)
+    held_out = score_table(score.table, config.env_id, config.env_kwargs, config.check_seeds)
+    write_table_json(run_dir / TABLE_NAME, score, held_out, record, source, run.deterministic)
     write_submission(run_dir / SUBMISSION_NAME, score, record, run.curve)
     if wandb_run is not None:
         final = {"final/" + k.split("/")[-1]: v for k, v in score.metrics().items()}
+        final |= {"final/held_out_" + k.split("/")[-1]: v for k, v in held_out.metrics().items()}
         wandb_run.summary.update({**final, "final/source": source})
         wandb_run.finish()
     run.rollout.venv.close()
@@ -317,6 +323,7 @@ def _train_locked(
         score,
         source,
         run.deterministic,
+        held_out,
         run.solved_at,
         run.solved_wall_clock,
         run.wall_clock,

@@ -1,6 +1,9 @@
 """The boards of the Stackelberg POMDP family: a submission is a leader policy table, scored by
-the exact table evaluator (:func:`econ_envs.policy_table.evaluate_table_seeds`) on fixed seeds:
-score = mean exact leader value, regret = max exact equilibrium regret."""
+the exact table evaluator (:func:`econ_envs.policy_table.evaluate_table_seeds`) on the official
+follower seeds (:data:`econ_envs.OFFICIAL_SEEDS`, 100 seeds that training never uses: a table
+tuned to its training seeds is scored on seeds it could not fit): score = mean exact leader
+value, regret = max exact equilibrium regret, and on how many seeds the followers end in
+equilibrium and the table is optimal."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from econ_envs import (
+    OFFICIAL_SEEDS,
     STACKELBERG,
     EnvEntry,
     EpisodeOptions,
@@ -31,7 +35,10 @@ if TYPE_CHECKING:
     from leaderboards.submission import Submission
 
 #: seeds of the follower dynamics on every Stackelberg board
-SEEDS: tuple[int, ...] = tuple(range(10))
+SEEDS: tuple[int, ...] = OFFICIAL_SEEDS
+#: a seed's followers are in equilibrium when their exact regret is at most this, and a seed's
+#: value is optimal when it is within this of the optimum
+TOLERANCE = 1e-9
 #: the metric of every Stackelberg board, as records store it
 METRIC = "leader value"
 #: display names of the games' ``objective`` keyword (the leader value is it)
@@ -61,10 +68,12 @@ def _board(registered: EnvEntry, kwargs: Mapping[str, Any], preset: Mapping[str,
         OBJECTIVE_LABELS.get(objective, METRIC),
         True,
         preset.get("optimal_value", game.spec.optimal_value),
-        f"The env's follower dynamics run against the submitted policy table with seeds "
-        f"{SEEDS[0]}..{SEEDS[-1]}; score = mean over seeds of the exact expected "
-        f"leader utility of the followers' final strategies (types enumerated); regret = "
-        f"max over seeds of their exact equilibrium regret.",
+        f"The env's follower dynamics run against the submitted policy table with the "
+        f"{len(SEEDS)} official seeds {SEEDS[0]}..{SEEDS[-1]} (training uses others); score = "
+        f"mean over seeds of the exact expected leader utility of the followers' final "
+        f"strategies (types enumerated); regret = max over seeds of their exact equilibrium "
+        f"regret; the table is optimal on a seed when its followers are in equilibrium and "
+        f"its value is the optimum there.",
         SEEDS,
         MappingProxyType(dict(preset.get("reference", {}))),
         n_plays=exact_plays(game),
@@ -104,6 +113,12 @@ def _evaluate(submission: Submission) -> Evaluation:
         **board.env_kwargs,
     )
     values = np.array([r.value for r in results])
+    in_equilibrium = np.array([r.regret for r in results]) <= TOLERANCE
+    optimal = (
+        None
+        if board.optimal_value is None
+        else int((in_equilibrium & (np.abs(values - board.optimal_value) <= TOLERANCE)).sum())
+    )
     score = float(values.mean())
     rows = tuple(
         (r.seed, r.value, r.regret, r.empirical_regret, r.follower_strategies.tolist())
@@ -114,7 +129,11 @@ def _evaluate(submission: Submission) -> Evaluation:
         score_se=float(values.std(ddof=1) / np.sqrt(values.size)) if values.size > 1 else 0.0,
         regret=max(r.regret for r in results),
         optimality_gap=board.gap(score),
-        details={"per_seed": [dict(zip(PER_SEED_FIELDS, row, strict=True)) for row in rows]},
+        details={
+            "per_seed": [dict(zip(PER_SEED_FIELDS, row, strict=True)) for row in rows],
+            "seeds_in_equilibrium": int(in_equilibrium.sum()),
+            "seeds_optimal": optimal,
+        },
     )
 
 

@@ -134,12 +134,15 @@ def test_board_columns_are_declared_once_as_header_and_cell() -> None:
         "authors": [],
         "timestamp": "2026-01-02T03:04:05",
         "submission_sha256": "ab" * 32,
+        "evaluator": {"seeds": list(range(1000, 1100))},
+        "evaluation": {"seeds_in_equilibrium": 97, "seeds_optimal": None},
     }
     (row,) = board_rows([record])
     assert [header for header, _ in COLUMNS] == HEADER
     cells = dict(zip(HEADER, row, strict=True))
     assert cells["#"] == "1" and cells["score"] == "0.5000" and cells["gap to optimum"] == "–"
     assert cells["training steps"] == "1,200" and cells["date"] == "2026-01-02"
+    assert cells["seeds optimal / in equilibrium"] == "? / 97 of 100"
 
 
 def test_the_metric_name_comes_from_the_board() -> None:

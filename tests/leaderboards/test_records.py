@@ -67,7 +67,10 @@ def test_record_holds_the_protocol_fields(tmp_path: Path) -> None:
     assert set(record) >= RECORD_FIELDS
     assert record["env_id"] == MSG and record["env_spec"]["id"] == MSG
     assert record["env_spec"]["kwargs"]["game"] == "MessageAllocation"
-    assert record["evaluator"]["seeds"] == list(range(10)) and record["evaluator"]["version"]
+    assert record["evaluator"]["seeds"] == list(range(1000, 1100))
+    assert record["evaluator"]["version"] == "2.0"
+    assert record["evaluation"]["seeds_optimal"] == record["evaluation"]["seeds_in_equilibrium"]
+    assert record["evaluation"]["seeds_optimal"] == 100
     assert record["training"] == {"seeds": [3, 4], "steps": 1234, "wall_clock_s": 5.0}
     assert record["method"] == "identity" and record["package_version"]
     assert result.path.parent == tmp_path / "MessageAllocation-v0" / "default"

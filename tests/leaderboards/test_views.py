@@ -49,13 +49,29 @@ def test_explicit_default_keywords_find_the_same_board() -> None:
         find_board(MSG, {"no_such_keyword": 1})
 
 
+#: the reference tables that are not optimal on every official seed: (board, seeds optimal, seeds
+#: in equilibrium). Brero et al.'s MSPM optimum is optimal on every training seed 0..9, but on 3
+#: of the 100 official seeds the followers' dynamics end out of equilibrium; the mixed Maintain
+#: entry is a near-optimal mix, 0.0033 short of the optimum on every seed
+NOT_OPTIMAL_EVERYWHERE = {
+    "MSPM-v0/default": (97, 97),
+    "Maintain-v0/mixed-true": (0, 100),
+}
+
+
 def test_reference_tables_reach_the_known_optimum(tmp_path: Path) -> None:
     done = seed_boards(reference_submissions(), results_dir=tmp_path, wandb_dir=None)
     for result in done:
-        board = find_board(result.record["env_id"], result.record["env_kwargs"])
+        record = result.record
+        board = find_board(record["env_id"], record["env_kwargs"])
         assert board.family == STACKELBERG
-        assert result.record["optimality_gap"] == pytest.approx(0.0, abs=0.01)
-        assert result.record["regret"] == pytest.approx(0.0, abs=1e-9)
+        assert record["optimality_gap"] == pytest.approx(0.0, abs=0.01)
+        counts = (
+            record["evaluation"]["seeds_optimal"],
+            record["evaluation"]["seeds_in_equilibrium"],
+        )
+        assert counts == NOT_OPTIMAL_EVERYWHERE.get(record["board"], (100, 100))
+        assert (record["regret"] == 0.0) == (counts[1] == 100)
     assert not seed_boards(reference_submissions(), results_dir=tmp_path, wandb_dir=None)
 
 
