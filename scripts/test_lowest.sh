@@ -19,6 +19,9 @@ TORCH="${TORCH:-2.13.0+cpu}"
 [ -x .venv/bin/uv ] || bash scripts/setup.sh
 UV="$ROOT/.venv/bin/uv"
 WORK="$(mktemp -d)"
+# uv builds each project in place: setuptools' build/ folders keep files deleted since they were
+# made (a stale copy of a record the package no longer has would be installed with it)
+rm -rf build scripts/econ-envs-baselines/build
 trap 'rm -rf "$WORK"' EXIT
 # constraints of the lane, not of the package: torch from the machine's wheel (or the floor);
 # protobuf < 6 or tensorboard 2.21 moves wandb to 0.26; pyarrow 26 breaks ray.tune on numpy 1.x
