@@ -7,12 +7,15 @@ already has its exact value (:func:`econ_envs.score_tables`), so verified tables
 that, which a lucky sample cannot inflate. A candidate that could improve on the best is then
 scored by the official evaluator (the follower dynamics re-run against it with the evaluation
 seeds, as the leaderboard does), and it replaces the best if that score is better: the
-exported table's reported score is the evaluator's, not the training episode's.
+exported table's reported score is the evaluator's, not the training episode's. A table the
+evaluator has already scored is not scored again (its score cannot change, so it cannot beat
+the best): on a plateau the policy realizes the same tied tables over and over.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,6 +45,8 @@ class BestVerifiedTable:
     score: TableScore | None = None
     found_at: int | None = None  # env steps of the run when its episode was checked
     solved_at: int | None = None
+    #: digests of the tables the evaluator has scored (a dict: a checkpoint holds it as data)
+    evaluated: dict[str, None] = field(default_factory=dict)
 
     @property
     def solved(self) -> bool:
@@ -57,6 +62,10 @@ class BestVerifiedTable:
         hopeful = verified[checked.values[verified] >= floor]
         order = hopeful[np.argsort(-checked.values[hopeful], kind="stable")]
         for i in order[:MAX_EVALUATIONS]:
+            digest = hashlib.blake2b(checked.tables[i].tobytes(), digest_size=16).hexdigest()
+            if digest in self.evaluated:
+                continue
+            self.evaluated[digest] = None
             score = score_table(checked.tables[i], self.env_id, self.env_kwargs, self.eval_seeds)
             if self.score is None or rank(score) > rank(self.score):
                 self.score, self.found_at = score, int(checked.steps[i])
