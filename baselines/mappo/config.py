@@ -103,7 +103,7 @@ class TrainConfig:
         eval_every: env steps between deterministic (policy-table) evaluations (0: only at the
             end).
         eval_seeds: follower-dynamics seeds of the exact evaluations that training verifies
-            tables, picks the exported table and stops on (default: the training seeds 0..9,
+            tables, picks the exported table and stops on (default: the training seeds 0..29,
             :data:`econ_envs.TRAINING_SEEDS`; the leaderboards score on other seeds).
         check_seeds: held-out follower-dynamics seeds on which the exported table is scored
             once at the end and reported beside its score on ``eval_seeds`` (nothing selects

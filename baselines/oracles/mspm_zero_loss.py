@@ -43,8 +43,9 @@ from baselines.oracles.table_search import (
 )
 from econ_envs import TRAINING_SEEDS, evaluate_table_seeds
 
-#: the seeds a table is searched on (training's; the boards score on the official seeds)
-EVAL_SEEDS = TRAINING_SEEDS
+#: the seeds a table is searched on: the first ten training seeds (each ascent step scores a table
+#: on all of them; the boards score on the official seeds)
+EVAL_SEEDS = TRAINING_SEEDS[:10]
 #: the follower regret under which followers count as in equilibrium (as in training)
 REGRET_TOLERANCE = 1e-9
 #: the welfare loss within which a table counts as optimal (the MSPM preset's)

@@ -11,7 +11,7 @@ from baselines.mappo.config import TrainConfig
 from baselines.mappo.elite import STEP_STD, EliteSearch, feature_blocks
 from baselines.mappo.rollout import Rollout
 from baselines.mappo.train import train
-from econ_envs import observation_vectors
+from econ_envs import TRAINING_SEEDS, observation_vectors
 
 MSPM = "econ_envs/MSPM-v0"
 SHORT = {"n_types": 5, "n_messages": 3, "response_iterations": 2, "reward_plays": 2}
@@ -93,4 +93,4 @@ def test_the_elite_search_finds_the_5_type_optimum_the_reference_method_misses(t
     assert result.solved_at is not None and result.global_step < 4_000_000
     assert result.source == "best verified table"
     assert (result.score.values == 0.0).all() and result.score.regret == 0.0
-    assert len(result.score.seeds) == 10
+    assert result.score.seeds == TRAINING_SEEDS

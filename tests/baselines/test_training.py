@@ -189,7 +189,10 @@ def test_mspm_optimum_is_found_and_its_reported_score_is_the_evaluators(tmp_path
     assert result.score.value >= -0.005 and result.score.regret == 0.0
     document = json.loads((tmp_path / TABLE_NAME).read_text())
     again = evaluate_table_seeds(
-        "econ_envs/MSPM-v0", np.array(document["table"], np.float32), seeds=range(10), n_types=3
+        "econ_envs/MSPM-v0",
+        np.array(document["table"], np.float32),
+        seeds=config.eval_seeds,
+        n_types=3,
     )
     assert [r.value for r in again] == document["score"]["values"]
     assert max(r.regret for r in again) == document["score"]["regret"] == 0.0

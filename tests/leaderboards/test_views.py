@@ -50,7 +50,7 @@ def test_explicit_default_keywords_find_the_same_board() -> None:
 
 
 #: the reference tables that are not optimal on every official seed: (board, seeds optimal, seeds
-#: in equilibrium). Brero et al.'s MSPM optimum is optimal on every training seed 0..9, but on 3
+#: in equilibrium). Brero et al.'s MSPM optimum is optimal on every training seed 0..29, but on 3
 #: of the 100 official seeds the followers' dynamics end out of equilibrium; the mixed Maintain
 #: entry is a near-optimal mix, 0.0033 short of the optimum on every seed
 NOT_OPTIMAL_EVERYWHERE = {
