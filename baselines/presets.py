@@ -2,11 +2,11 @@
 
 The published recipe: undiscounted returns (``gamma = 1``), learning rate ``3e-4`` (``3e-6`` for
 MSPM), and a rollout of ``min(1 + response plays / reward plays, 100) x 2048`` steps, so that
-one rollout holds about 2048 paid plays. *Response plays* are the plays of the response phase:
-``response_iterations`` x the plays one iteration of the follower dynamics takes
-(:func:`econ_envs.followers.plays_per_iteration`: ``sum_i M_i`` for the full-information
-multiplicative-weights followers, one per follower and message; 1 for ``"q_learning"``). Every
-value is overridable on the command line.
+one rollout holds about 2048 paid plays. *Response plays* are the plays of the response phase,
+as the env's follower dynamics schedule it (:func:`econ_envs.response_schedule`: e.g. 250
+iterations of ``sum_i M_i`` plays for the multiplicative-weights followers of MSPM, one
+iteration of ``prod_i M_i`` plays per type profile for ``"best_response"``). Every value is
+overridable on the command line.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from econ_envs import game_of, split_env_kwargs
-from econ_envs.followers import plays_per_iteration
+from econ_envs import game_of, response_schedule
 
 PAID_PLAYS_PER_ROLLOUT = 2048
 MAX_ROLLOUT_FACTOR = 100
@@ -85,13 +84,8 @@ def preset(env_id: str) -> Preset:
 
 
 def response_plays(env_id: str, env_kwargs: dict[str, Any]) -> int:
-    """Plays of the response phase of one episode of ``env_id``: its iterations x the plays one
-    iteration of its follower dynamics takes."""
-    _, options, _ = split_env_kwargs(env_id, env_kwargs)
-    spec = game_of(env_id, **env_kwargs).spec
-    iterations = options.response_iterations
-    iterations = spec.response_iterations if iterations is None else iterations
-    return iterations * plays_per_iteration(options.dynamics, spec)
+    """Plays of the response phase of one episode of ``env_id``, as its dynamics schedule it."""
+    return response_schedule(env_id, **env_kwargs).plays
 
 
 def reward_plays(env_id: str, env_kwargs: dict[str, Any]) -> int:

@@ -7,18 +7,20 @@ Importing the package registers every environment id with gymnasium::
     venv = gym.make_vec("econ_envs/MSPM-v0", num_envs=1024)
 
 The suite depends on numpy, gymnasium and pettingzoo only. Public API re-exported here: the
-registry (:func:`entry`, :func:`ids`), the game and dynamics tables, the exact policy-table
-evaluator and its three disjoint seed sets (:mod:`econ_envs.seed_sets`). The PettingZoo view is
-:mod:`econ_envs.pettingzoo`, the AMA family :mod:`econ_envs.ama`, the conformance check
-:mod:`econ_envs.testing`.
+registry (:func:`entry`, :func:`ids`), the game and dynamics tables, each env's response
+schedule (:func:`response_schedule`), the exact policy-table evaluator (:func:`run_dynamics` is
+its response phase) and its three disjoint seed sets (:mod:`econ_envs.seed_sets`). The
+PettingZoo view is :mod:`econ_envs.pettingzoo`, the AMA family :mod:`econ_envs.ama`, the
+conformance check :mod:`econ_envs.testing`.
 """
 
 from econ_envs.episode_options import EpisodeOptions, split_env_kwargs
 from econ_envs.families import AMA, STACKELBERG, Family, family
-from econ_envs.followers import DYNAMICS, make_dynamics, plays_per_iteration
+from econ_envs.followers import DYNAMICS, ResponseSchedule, make_dynamics, plays_per_iteration
 from econ_envs.games import GAMES, GameSpec, game_class, make_game
 from econ_envs.policy_table import (
     MAX_EXACT_PLAYS,
+    DynamicsRun,
     TableEvaluation,
     check_table,
     describe_observations,
@@ -27,6 +29,9 @@ from econ_envs.policy_table import (
     exact_plays,
     game_of,
     observation_vectors,
+    outcome_tensor,
+    response_schedule,
+    run_dynamics,
     score_tables,
 )
 from econ_envs.provenance import git_commit, package_version
@@ -50,10 +55,12 @@ __all__ = [
     "OFFICIAL_SEEDS",
     "STACKELBERG",
     "TRAINING_SEEDS",
+    "DynamicsRun",
     "EnvEntry",
     "EpisodeOptions",
     "Family",
     "GameSpec",
+    "ResponseSchedule",
     "StateLayout",
     "TableEvaluation",
     "__version__",
@@ -73,9 +80,12 @@ __all__ = [
     "make_game",
     "observation_vectors",
     "optimal_mspm_table",
+    "outcome_tensor",
     "package_version",
     "plays_per_iteration",
     "register_all",
+    "response_schedule",
+    "run_dynamics",
     "score_tables",
     "split_env_kwargs",
 ]

@@ -4,14 +4,15 @@ Every §1 game has finitely many leader observations (``spec.n_observations``). 
 maps each of them to an action: an array of shape ``(n_observations, *action_shape)``. With a
 table fixed, a play is a deterministic function of (types, messages), so the whole game is an
 :class:`~econ_envs.equilibrium.OutcomeTensor`; the follower dynamics then run on that tensor
-without stepping the RL loop, using the same random streams as the env. The result agrees with
-stepping ``gym.make(env_id)`` with the same table and seed: same final follower strategies, same
-empirical regret; the leader's value is exact (types enumerated) instead of sampled.
+(:func:`run_dynamics`) without stepping the RL loop, using the same random streams as the env.
+The result agrees with stepping ``gym.make(env_id)`` with the same table and seed: same final
+follower strategies, same empirical regret; the leader's value is exact (types enumerated)
+instead of sampled.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from econ_envs.equilibrium import (
     equilibrium_regret,
     leader_value,
 )
-from econ_envs.followers import make_dynamics
+from econ_envs.followers import FollowerDynamics, ResponseSchedule, dynamics_class, make_dynamics
 from econ_envs.games import StackelbergGame, make_game
 from econ_envs.random import StreamBatch, key_from_seed
 from econ_envs.validation import check_size
@@ -64,6 +65,16 @@ def game_of(env_id: str, **env_kwargs: Any) -> StackelbergGame:
     """The base game behind ``gym.make(env_id, **env_kwargs)``."""
     game, _, params = split_env_kwargs(env_id, env_kwargs)
     return make_game(game, **params)
+
+
+def response_schedule(env_id: str, **env_kwargs: Any) -> ResponseSchedule:
+    """The response phase of one episode of ``gym.make(env_id, **env_kwargs)``, as its follower
+    dynamics declares it (``ValueError`` where the env would refuse the dynamics' count or
+    size), without building the env."""
+    game_name, options, params = split_env_kwargs(env_id, env_kwargs)
+    game = make_game(game_name, **params)
+    schedule = dynamics_class(options.dynamics).schedule
+    return schedule(game.spec, game.types, options.response_iterations)
 
 
 def _table_game(env_id: str, env_kwargs: dict[str, Any]) -> StackelbergGame:
@@ -216,7 +227,7 @@ def evaluate_table(
 def evaluate_table_seeds(
     env_id: str, actions: ArrayLike, *, seeds: Sequence[int], **env_kwargs: Any
 ) -> list[TableEvaluation]:
-    """:func:`evaluate_table` for several seeds at once (one batched run of the dynamics).
+    """:func:`evaluate_table` for several seeds at once (one batched :func:`run_dynamics`).
 
     Raises:
         ValueError: for bad keywords (as ``gym.make``), a table of the wrong shape or outside
@@ -228,21 +239,15 @@ def evaluate_table_seeds(
     game = make_game(game_name, **params)
     check_exact_size(game)
     tensor = outcome_tensor(game, actions)
-    batch = len(seeds)
-    dynamics = make_dynamics(
-        options.dynamics, game.spec, game.types, batch, **(options.dynamics_kwargs or {})
+    run = run_dynamics(
+        game,
+        tensor,
+        seeds,
+        dynamics=options.dynamics,
+        dynamics_kwargs=options.dynamics_kwargs,
+        response_iterations=options.response_iterations,
     )
-    rows = np.arange(batch)
-    rng = StreamBatch(batch)
-    rng.seed(rows, np.array([key_from_seed(s) for s in seeds], np.uint64))
-    dynamics.reset(rows)
-    for _ in range(dynamics.iterations(options.response_iterations)):
-        types, plays = dynamics.propose(rows, rng)
-        profile = tensor.type_profile_index(types)
-        utilities = tensor.followers[profile[:, None], tensor.message_profile_index(plays)]
-        dynamics.update(rows, types, plays, utilities)
-    empirical = dynamics.empirical_regret(rows)
-    final = dynamics.finalize(rows, rng)
+    batch, final = len(seeds), run.final
     batched = OutcomeTensor(
         np.broadcast_to(tensor.leader, (batch, *tensor.leader.shape)),
         np.broadcast_to(tensor.followers, (batch, *tensor.followers.shape)),
@@ -254,10 +259,77 @@ def evaluate_table_seeds(
         TableEvaluation(
             float(values[b]),
             float(regrets[b]),
-            float(empirical[b]),
+            float(run.empirical_regret[b]),
             final[b],
             game.spec.optimal_value,
             int(seeds[b]),
         )
         for b in range(batch)
     ]
+
+
+@dataclass(frozen=True)
+class DynamicsRun:
+    """The follower dynamics of one episode per seed after :func:`run_dynamics`.
+
+    Attributes:
+        dynamics: the dynamics, holding their learning state after the last iteration (row
+            ``b`` is the episode of ``seeds[b]``).
+        empirical_regret: the followers' regret over the response phase, (k,), as the env
+            reports it.
+        final: the followers' final strategies, (k, n, max_types).
+    """
+
+    dynamics: FollowerDynamics
+    empirical_regret: NDArray[np.float64]
+    final: NDArray[np.intp]
+
+
+def run_dynamics(
+    game: StackelbergGame,
+    tensor: OutcomeTensor,
+    seeds: Sequence[int],
+    *,
+    dynamics: str = "mw",
+    dynamics_kwargs: Mapping[str, Any] | None = None,
+    response_iterations: int | None = None,
+    on_iteration: Callable[[FollowerDynamics], None] | None = None,
+) -> DynamicsRun:
+    """The response phase of one Stackelberg episode per seed, played on an outcome tensor.
+
+    Runs what the env's response phase runs against a leader whose plays ``tensor`` holds
+    (:func:`outcome_tensor` of a policy table): the dynamics' :meth:`schedule
+    <econ_envs.followers.FollowerDynamics.schedule>`, each iteration's plays read from the
+    tensor instead of stepped, with the env's random streams (``seeds[b]`` as in
+    ``env.reset(seed=seeds[b])``); then the empirical regret and the final strategies.
+
+    Args:
+        game: the base game.
+        tensor: the followers' utilities of every (type profile, message profile) play.
+        seeds: one random-stream seed per episode.
+        dynamics, dynamics_kwargs, response_iterations: the episode options of ``gym.make``.
+        on_iteration: called with the dynamics after each iteration's update (e.g. to record
+            the base message profiles of full-information learners).
+
+    Raises:
+        ValueError: for an unknown dynamics, keywords it does not take, or a count or game it
+            refuses.
+    """
+    batch = len(seeds)
+    follower_dynamics = make_dynamics(
+        dynamics, game.spec, game.types, batch, **(dynamics_kwargs or {})
+    )
+    rows = np.arange(batch)
+    rng = StreamBatch(batch)
+    rng.seed(rows, np.array([key_from_seed(s) for s in seeds], np.uint64))
+    follower_dynamics.reset(rows)
+    schedule = follower_dynamics.schedule(game.spec, game.types, response_iterations)
+    for _ in range(schedule.iterations):
+        types, plays = follower_dynamics.propose(rows, rng)
+        profile = tensor.type_profile_index(types)
+        utilities = tensor.followers[profile[:, None], tensor.message_profile_index(plays)]
+        follower_dynamics.update(rows, types, plays, utilities)
+        if on_iteration is not None:
+            on_iteration(follower_dynamics)
+    empirical = follower_dynamics.empirical_regret(rows)
+    return DynamicsRun(follower_dynamics, empirical, follower_dynamics.finalize(rows, rng))

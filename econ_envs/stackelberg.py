@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from econ_envs.followers import make_dynamics
+from econ_envs.followers import ResponseSchedule, make_dynamics
 from econ_envs.games import StackelbergGame
 from econ_envs.random import StreamBatch
 from econ_envs.state_layout import StateLayout
@@ -68,6 +68,9 @@ class StackelbergEpisodes:
         dynamics: name of the follower dynamics (see :data:`econ_envs.followers.DYNAMICS`).
         dynamics_kwargs: keywords of the dynamics (e.g. ``{"eps": 0.01, "final": "argmax"}``).
         response_iterations: iterations of the response phase (>= 0); default the game's.
+            The dynamics class turns it into the :attr:`schedule`
+            (:meth:`~econ_envs.followers.FollowerDynamics.schedule`; ``"best_response"`` runs
+            one iteration per type profile and refuses any other count).
         reward_plays: plays of the reward phase (>= 1); default the game's.
 
     Size guard: ``batch * (plays per iteration + 1) * state size`` (the privileged state laid
@@ -97,20 +100,22 @@ class StackelbergEpisodes:
         if response_iterations is not None:
             check_int("response_iterations", response_iterations, 0)
         self.dynamics = make_dynamics(dynamics, spec, game.types, batch, **params)
-        self.response_iterations = self.dynamics.iterations(response_iterations)
+        #: the response phase, as the dynamics declares it for this game
+        self.schedule: ResponseSchedule = self.dynamics.schedule(
+            spec, game.types, response_iterations
+        )
         self.reward_plays = check_positive_int(
             "reward_plays", spec.reward_plays if reward_plays is None else reward_plays
         )
         self.n = spec.n_followers
-        self.plays_per_iteration = self.dynamics.plays_per_iteration
         self.max_types, self.max_messages = max(spec.n_types), max(spec.n_messages)
         #: where the parts of the privileged state lie (see :class:`StateLayout`)
         self.state_layout = StateLayout(
-            self.n, self.max_types, self.max_messages, self.plays_per_iteration
+            self.n, self.max_types, self.max_messages, self.schedule.plays_per_iteration
         )
         check_size(
             "privileged-state entries (episodes x (plays per iteration + 1) x state size)",
-            batch * (self.plays_per_iteration + 1) * self.state_layout.size,
+            batch * (self.schedule.plays_per_iteration + 1) * self.state_layout.size,
             MAX_ENTRIES,
             num_envs=batch,
             **spec.size_keywords,
@@ -125,8 +130,9 @@ class StackelbergEpisodes:
         #: the iteration under way: its type profile, the message profile of each of its
         #: plays and the followers' utilities in those already played
         self.iteration_types = np.zeros((batch, self.n), np.intp)
-        self.iteration_plays = np.zeros((batch, self.plays_per_iteration, self.n), np.intp)
-        self.iteration_utilities = np.zeros((batch, self.plays_per_iteration, self.n))
+        plays_per_iteration = self.schedule.plays_per_iteration
+        self.iteration_plays = np.zeros((batch, plays_per_iteration, self.n), np.intp)
+        self.iteration_utilities = np.zeros((batch, plays_per_iteration, self.n))
         self.final_strategies = np.zeros((batch, self.n, self.max_types), np.intp)
         self.regret = np.zeros(batch)
         self.leader_utility = np.zeros(batch)
@@ -136,7 +142,17 @@ class StackelbergEpisodes:
         # identity tables: row i is the one-hot vector of i (see _one_hot)
         self._type_identity = np.eye(self.max_types, dtype=np.float32)
         self._message_identity = np.eye(self.max_messages, dtype=np.float32)
-        self._play_identity = np.eye(self.plays_per_iteration, dtype=np.float32)
+        self._play_identity = np.eye(plays_per_iteration, dtype=np.float32)
+
+    @property
+    def response_iterations(self) -> int:
+        """Iterations of the response phase (:attr:`schedule`)."""
+        return self.schedule.iterations
+
+    @property
+    def plays_per_iteration(self) -> int:
+        """Plays of one response iteration (:attr:`schedule`)."""
+        return self.schedule.plays_per_iteration
 
     @property
     def play(self) -> NDArray[np.intp]:
@@ -159,7 +175,7 @@ class StackelbergEpisodes:
         self.response_play[rows] = 0
         self.reward_play[rows] = 0
         self._write_strategies(rows)
-        if self.response_iterations == 0:
+        if self.schedule.iterations == 0:
             self._enter_reward_phase(rows)
         else:
             self._propose(rows)
@@ -225,7 +241,7 @@ class StackelbergEpisodes:
         self.iteration_utilities[rows, play] = utilities
         played = play + 1
         self.response_play[self._at(rows)] = played
-        complete = played == self.plays_per_iteration
+        complete = played == self.schedule.plays_per_iteration
         if complete.any():
             self._end_iteration(rows[complete])
 
@@ -241,7 +257,7 @@ class StackelbergEpisodes:
         self.iteration[rows] += 1
         self.response_play[rows] = 0
         self._write_strategies(rows)
-        over = self.iteration.take(rows) == self.response_iterations
+        over = self.iteration.take(rows) == self.schedule.iterations
         if over.any():
             self._enter_reward_phase(rows[over])
         if not over.all():
@@ -274,8 +290,9 @@ class StackelbergEpisodes:
         play = self.response_play.take(rows)
         types, messages = self.iteration_types.take(rows, axis=0), self.iteration_plays[rows, play]
         self.game.start(self.plays, rows, types, messages)
-        played = self.iteration.take(rows) * self.plays_per_iteration + play
-        all_plays = max(1, self.response_iterations * self.plays_per_iteration)
+        schedule = self.schedule
+        played = self.iteration.take(rows) * schedule.plays_per_iteration + play
+        all_plays = max(1, schedule.plays)
         counterfactual = self._play_identity.take(play, axis=0)
         self._write_play(rows, played / all_plays, types, messages, counterfactual)
 
@@ -285,7 +302,7 @@ class StackelbergEpisodes:
         messages = self.final_strategies[rows[:, None], self._followers, types]
         self.game.start(self.plays, rows, types, messages)
         progress = self.reward_play.take(rows) / self.reward_plays
-        no_counterfactual = np.zeros((len(rows), self.plays_per_iteration), np.float32)
+        no_counterfactual = np.zeros((len(rows), self.schedule.plays_per_iteration), np.float32)
         self._write_play(rows, progress, types, messages, no_counterfactual)
 
     # -- privileged state ------------------------------------------------------------------

@@ -18,10 +18,20 @@ import numpy as np
 import pytest
 
 import econ_envs
-from econ_envs import EpisodeOptions, StateLayout, game_of, plays_per_iteration
+from econ_envs import (
+    EpisodeOptions,
+    ResponseSchedule,
+    StateLayout,
+    evaluate_table_seeds,
+    game_of,
+    outcome_tensor,
+    plays_per_iteration,
+    response_schedule,
+    run_dynamics,
+)
 from econ_envs.adapters.gym_env import StackelbergEnv
 from econ_envs.adapters.vector_env import StackelbergVectorEnv
-from econ_envs.followers import DYNAMICS
+from econ_envs.followers import DYNAMICS, dynamics_class
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -211,6 +221,49 @@ def test_the_episodes_lay_out_the_declared_plays_per_iteration(dynamics):
     full_information = dynamics in ("mw", "logit", "regret_matching")
     expected = {"q_learning": 1, "best_response": math.prod(spec.n_messages)}
     assert declared == (sum(spec.n_messages) if full_information else expected[dynamics])
+
+
+@pytest.mark.parametrize("dynamics", sorted(DYNAMICS))
+def test_the_response_schedule_is_declared_once_by_the_dynamics_class(dynamics):
+    """The class declares the schedule before any episode exists; the env, its state layout and
+    :func:`econ_envs.response_schedule` read that one declaration (best_response: one iteration
+    per type profile of MSPM's 3 x 3, not the game's 250)."""
+    game = game_of("econ_envs/MSPM-v0")
+    declared = dynamics_class(dynamics).schedule(game.spec, game.types, None)
+    episodes = gym.make("econ_envs/MSPM-v0", dynamics=dynamics).unwrapped.episodes
+    assert (
+        episodes.schedule == declared == response_schedule("econ_envs/MSPM-v0", dynamics=dynamics)
+    )
+    assert episodes.state_layout.plays_per_iteration == declared.plays_per_iteration
+    iterations = 9 if dynamics == "best_response" else 250
+    assert declared.iterations == iterations
+    assert declared.plays == iterations * plays_per_iteration(dynamics, game.spec)
+
+
+def test_best_responses_schedule_refuses_another_count_without_an_env():
+    game = game_of("econ_envs/MSPM-v0")
+    with pytest.raises(ValueError, match="response_iterations must be None or 9"):
+        dynamics_class("best_response").schedule(game.spec, game.types, 250)
+    assert response_schedule("econ_envs/MSPM-v0", response_iterations=7) == ResponseSchedule(7, 4)
+
+
+@pytest.mark.parametrize(("dynamics", "iterations"), [("mw", 5), ("best_response", None)])
+def test_run_dynamics_is_the_evaluators_response_phase(dynamics, iterations):
+    """One call per iteration of the declared schedule; the final strategies and empirical
+    regret are those :func:`econ_envs.evaluate_table_seeds` reports for the same seeds."""
+    env_id, table = "econ_envs/MSPM-v0", econ_envs.optimal_mspm_table(3)
+    game, seeds = game_of(env_id), (0, 4)
+    options = {"dynamics": dynamics, "response_iterations": iterations}
+    calls = []
+    run = run_dynamics(
+        game, outcome_tensor(game, table), seeds, **options, on_iteration=calls.append
+    )
+    assert len(calls) == response_schedule(env_id, **options).iterations
+    assert all(dynamics_seen is run.dynamics for dynamics_seen in calls)
+    evaluations = evaluate_table_seeds(env_id, table, seeds=seeds, **options)
+    for b, evaluation in enumerate(evaluations):
+        assert np.array_equal(run.final[b], evaluation.follower_strategies)
+        assert run.empirical_regret[b] == evaluation.empirical_regret
 
 
 def test_plays_per_iteration_names_an_unknown_dynamics():

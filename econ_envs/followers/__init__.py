@@ -6,7 +6,7 @@ import importlib
 import inspect
 from typing import Any
 
-from econ_envs.followers.base import FollowerDynamics
+from econ_envs.followers.base import FollowerDynamics, ResponseSchedule
 from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
 from econ_envs.validation import check_choice
@@ -30,7 +30,7 @@ def dynamics_class(name: str) -> type[FollowerDynamics]:
 def plays_per_iteration(name: str, spec: GameSpec) -> int:
     """The plays one response iteration of dynamics ``name`` takes on a game declaring
     ``spec`` (e.g. ``sum(spec.n_messages)`` for ``"mw"``, 1 for ``"q_learning"``)."""
-    return dynamics_class(name).iteration_plays(spec)
+    return dynamics_class(name).plays_per_iteration(spec)
 
 
 def make_dynamics(
@@ -55,6 +55,7 @@ def make_dynamics(
 __all__ = [
     "DYNAMICS",
     "FollowerDynamics",
+    "ResponseSchedule",
     "dynamics_class",
     "make_dynamics",
     "plays_per_iteration",

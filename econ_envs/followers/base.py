@@ -9,6 +9,11 @@ and answers three questions, for any subset of rows of that batch:
 - :meth:`FollowerDynamics.finalize`: the deterministic type -> message map the followers use
   once the response phase is over.
 
+Each dynamics class also declares its response schedule before any episode exists
+(:meth:`FollowerDynamics.schedule`: its :meth:`~FollowerDynamics.iterations` and
+:meth:`~FollowerDynamics.plays_per_iteration`); the Stackelberg engine, the policy-table
+evaluator and the baselines' budgets all read it from there.
+
 Dynamics never touch a game: they see only its declared sizes and type distribution, and the
 utilities the Stackelberg POMDP hands them.
 """
@@ -16,6 +21,7 @@ utilities the Stackelberg POMDP hands them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,6 +30,25 @@ from econ_envs.games.base import GameSpec
 from econ_envs.games.types import TypeDistribution
 from econ_envs.random import StreamBatch
 from econ_envs.validation import MAX_ENTRIES, check_size
+
+
+@dataclass(frozen=True)
+class ResponseSchedule:
+    """The response phase of one Stackelberg episode (SPEC §1.3): ``iterations`` iterations of
+    the follower dynamics, each of ``plays_per_iteration`` plays.
+
+    Attributes:
+        iterations: response iterations per episode.
+        plays_per_iteration: plays (message profiles) one iteration asks for.
+    """
+
+    iterations: int
+    plays_per_iteration: int
+
+    @property
+    def plays(self) -> int:
+        """All plays of the response phase: ``iterations * plays_per_iteration``."""
+        return self.iterations * self.plays_per_iteration
 
 
 class FollowerDynamics(ABC):
@@ -38,14 +63,27 @@ class FollowerDynamics(ABC):
     at most :data:`~econ_envs.validation.MAX_ENTRIES` (``ValueError`` naming them).
     """
 
-    #: number of plays one iteration asks for (:meth:`iteration_plays` of the game's spec)
-    plays_per_iteration: int
-
     @classmethod
     @abstractmethod
-    def iteration_plays(cls, spec: GameSpec) -> int:
-        """The plays one response iteration of this dynamics takes on a game declaring ``spec``
-        (known before any episode is built: baselines budget rollouts with it)."""
+    def plays_per_iteration(cls, spec: GameSpec) -> int:
+        """The plays one response iteration of this dynamics takes on a game declaring ``spec``."""
+
+    @classmethod
+    def iterations(cls, spec: GameSpec, types: TypeDistribution, requested: int | None) -> int:
+        """Response iterations per episode: ``requested``, or the game's default if ``None``."""
+        return spec.response_iterations if requested is None else requested
+
+    @classmethod
+    def schedule(
+        cls, spec: GameSpec, types: TypeDistribution, response_iterations: int | None
+    ) -> ResponseSchedule:
+        """The response phase this dynamics runs on a game declaring ``spec`` and ``types``
+        with the episode option ``response_iterations`` (``None``: the game's default); known
+        before any episode is built (``ValueError`` where the dynamics refuses the game or the
+        count)."""
+        return ResponseSchedule(
+            cls.iterations(spec, types, response_iterations), cls.plays_per_iteration(spec)
+        )
 
     def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
         check_size(
@@ -58,16 +96,11 @@ class FollowerDynamics(ABC):
         self.spec = spec
         self.types = types
         self.batch = batch
-        self.plays_per_iteration = self.iteration_plays(spec)
         self.n = spec.n_followers
         self.max_types = max(spec.n_types)
         self.max_messages = max(spec.n_messages)
         #: (n, max_messages): which padded message slots exist
         self.valid_messages = np.arange(self.max_messages) < np.array(spec.n_messages)[:, None]
-
-    def iterations(self, requested: int | None) -> int:
-        """Response-phase iterations to run: ``requested``, or the game's default if ``None``."""
-        return self.spec.response_iterations if requested is None else requested
 
     @abstractmethod
     def reset(self, rows: NDArray[np.intp]) -> None:
@@ -77,7 +110,8 @@ class FollowerDynamics(ABC):
     def propose(
         self, rows: NDArray[np.intp], rng: StreamBatch
     ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-        """Types (k, n) and plays (k, plays_per_iteration, n) of the next iteration of ``rows``."""
+        """Types (k, n) and plays (k, :meth:`plays_per_iteration`, n) of the next iteration of
+        ``rows``."""
 
     @abstractmethod
     def update(
@@ -87,7 +121,8 @@ class FollowerDynamics(ABC):
         plays: NDArray[np.intp],
         utilities: NDArray[np.float64],
     ) -> None:
-        """Learn from the followers' utilities (k, plays_per_iteration, n) of the proposed plays."""
+        """Learn from the followers' utilities (k, :meth:`plays_per_iteration`, n) of the proposed
+        plays."""
 
     @abstractmethod
     def strategies(self, rows: NDArray[np.intp]) -> NDArray[np.float64]:

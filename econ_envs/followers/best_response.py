@@ -45,16 +45,29 @@ class BestResponse(FollowerDynamics):
     """Followers that enumerate every play, then play a pure Bayes–Nash equilibrium."""
 
     @classmethod
-    def iteration_plays(cls, spec: GameSpec) -> int:
+    def plays_per_iteration(cls, spec: GameSpec) -> int:
         """Every message profile once: ``prod_i M_i``."""
         return math.prod(spec.n_messages)
 
-    def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
-        super().__init__(spec, types, batch)
-        self.type_profiles = np.flatnonzero(types.profile_probs > 0)
-        self.message_profiles = all_message_profiles(spec.n_messages)
-        n_type_profiles = len(types.profile_probs)
-        entries = n_type_profiles * self.plays_per_iteration * self.n
+    @classmethod
+    def iterations(cls, spec: GameSpec, types: TypeDistribution, requested: int | None) -> int:
+        """One iteration per type profile of positive probability; ``requested`` must be
+        ``None`` or that number, and the game small enough to enumerate (``ValueError``)."""
+        cls._check_enumerable(spec, types)
+        needed = int(np.count_nonzero(types.profile_probs > 0))
+        if requested is not None and requested != needed:
+            raise ValueError(
+                f"response_iterations must be None or {needed} (one per type profile) with "
+                f"dynamics='best_response', got {requested!r}"
+            )
+        return needed
+
+    @classmethod
+    def _check_enumerable(cls, spec: GameSpec, types: TypeDistribution) -> None:
+        """``ValueError`` if the outcome tensor of one episode would exceed
+        :data:`MAX_TENSOR_ENTRIES` or the search for a pure equilibrium
+        :data:`~econ_envs.equilibrium.MAX_SEARCH_PROFILES`."""
+        entries = len(types.profile_probs) * cls.plays_per_iteration(spec) * spec.n_followers
         check_size(
             "outcomes per episode (type profiles x message profiles x followers); use "
             "dynamics='mw' for a game this large",
@@ -64,20 +77,19 @@ class BestResponse(FollowerDynamics):
             **spec.size_keywords,
         )
         check_search_size(types, spec.n_messages)
+
+    def __init__(self, spec: GameSpec, types: TypeDistribution, batch: int):
+        super().__init__(spec, types, batch)
+        self._check_enumerable(spec, types)
+        self.type_profiles = np.flatnonzero(types.profile_probs > 0)
+        self.message_profiles = all_message_profiles(spec.n_messages)
         self.iteration = np.zeros(batch, np.intp)
-        self.outcomes = np.zeros((batch, n_type_profiles, self.plays_per_iteration, self.n))
+        self.outcomes = np.zeros(
+            (batch, len(types.profile_probs), len(self.message_profiles), self.n)
+        )
         self.final = np.zeros((batch, self.n, self.max_types), np.intp)
         self.finalized = np.zeros(batch, bool)
         self.regret = np.zeros(batch)
-
-    def iterations(self, requested: int | None) -> int:
-        needed = len(self.type_profiles)
-        if requested is not None and requested != needed:
-            raise ValueError(
-                f"response_iterations must be None or {needed} (one per type profile) with "
-                f"dynamics='best_response', got {requested!r}"
-            )
-        return needed
 
     def reset(self, rows):
         self.iteration[rows] = 0

@@ -53,7 +53,7 @@ class FullInformationLearner(FollowerDynamics):
     """
 
     @classmethod
-    def iteration_plays(cls, spec: GameSpec) -> int:
+    def plays_per_iteration(cls, spec: GameSpec) -> int:
         """Every follower's every message against the others' base messages: ``sum_i M_i``."""
         return sum(spec.n_messages)
 

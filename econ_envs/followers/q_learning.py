@@ -34,7 +34,7 @@ class QLearning(FollowerDynamics):
     """
 
     @classmethod
-    def iteration_plays(cls, spec: GameSpec) -> int:
+    def plays_per_iteration(cls, spec: GameSpec) -> int:
         """One play per iteration: the followers learn from what they played."""
         return 1
 

@@ -16,7 +16,7 @@ from gymnasium.vector import AutoresetMode
 from torch import nn
 from torch.distributions.normal import Normal
 
-from econ_envs import game_of, plays_per_iteration
+from econ_envs import game_of, response_schedule
 
 NUM_ENVS, NUM_STEPS, UPDATES, EPOCHS, MINIBATCHES = 4, 48, 3, 2, 2
 GAMMA, GAE_LAMBDA, CLIP_COEF, ENT_COEF, VF_COEF, MAX_GRAD_NORM = 0.99, 0.95, 0.2, 0.0, 0.5, 0.5
@@ -101,12 +101,11 @@ def ppo_update(agent, optimizer, b_obs, b_actions, b_logprobs, b_advantages, b_r
     return losses
 
 
-def episode_lengths(env_id: str, response_iterations: int, **kwargs) -> tuple[int, int]:
-    """The shortest and longest episode the game declares: every play (``"mw"``'s plays per
-    response iteration, then one reward play) lasts 1 to ``horizon`` leader steps."""
-    spec = game_of(env_id, **kwargs).spec
-    plays = response_iterations * plays_per_iteration("mw", spec) + 1
-    return plays, plays * spec.horizon
+def episode_lengths(env_id: str, **kwargs) -> tuple[int, int]:
+    """The shortest and longest episode the env declares: every play (its response schedule's,
+    then one reward play) lasts 1 to ``horizon`` leader steps."""
+    plays = response_schedule(env_id, **kwargs).plays + 1
+    return plays, plays * game_of(env_id, **kwargs).spec.horizon
 
 
 #: MSPM's privileged state makes the observation a Dict (FlattenObservation has work to do), its

@@ -7,12 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from econ_envs import run_dynamics
 from econ_envs.equilibrium import equilibrium_regret
-from econ_envs.followers import DYNAMICS, make_dynamics
+from econ_envs.followers import DYNAMICS
 from econ_envs.games import make_game
 from econ_envs.games.normal_form import NormalForm
 from econ_envs.policy_table import evaluate_table, outcome_tensor
-from econ_envs.random import StreamBatch, key_from_seed
 from econ_envs.registry import STACKELBERG, ids
 from econ_envs.testing import check_determinism, check_vector
 
@@ -30,26 +30,10 @@ def test_mw_on_2x2_converges_to_the_best_response(row):
         assert result.regret == 0.0
 
 
-def run_mw(game, table, iterations, eps, seed=0):
-    tensor = outcome_tensor(game, table)
-    dynamics = make_dynamics("mw", game.spec, game.types, 1, eps=eps)
-    rows = np.zeros(1, np.intp)
-    rng = StreamBatch(1)
-    rng.seed(rows, np.array([key_from_seed(seed)]))
-    dynamics.reset(rows)
-    for _ in range(iterations):
-        types, plays = dynamics.propose(rows, rng)
-        utilities = tensor.followers[
-            tensor.type_profile_index(types)[:, None], tensor.message_profile_index(plays)
-        ]
-        dynamics.update(rows, types, plays, utilities)
-    return dynamics, tensor
-
-
 def test_mw_log_weights_do_not_overflow():
     """eps = 1000 for 1000 iterations moves log-weights as far as eps = 0.01 for 10^6."""
     game = NormalForm(payoffs=GAME_2X2)
-    dynamics, _ = run_mw(game, np.array([0]), iterations=1000, eps=1000.0)
+    dynamics, _ = run(game, np.array([0]), "mw", 1000, eps=1000.0)
     log_weights = dynamics.log_weights[0, 0, 0]
     assert log_weights.max() > 709  # exp() of it would overflow
     strategy = dynamics.strategies(np.zeros(1, np.intp))[0, 0, 0]
@@ -60,8 +44,8 @@ def test_mw_log_weights_do_not_overflow():
 def test_mw_empirical_regret_vanishes_against_a_fixed_row():
     """Hedge has vanishing regret: against a fixed opponent the average regret falls."""
     game = NormalForm(payoffs=GAME_2X2)
-    short, _ = run_mw(game, np.array([0]), iterations=20, eps=0.5)
-    long, _ = run_mw(game, np.array([0]), iterations=2000, eps=0.5)
+    short, _ = run(game, np.array([0]), "mw", 20, eps=0.5)
+    long, _ = run(game, np.array([0]), "mw", 2000, eps=0.5)
     rows = np.zeros(1, np.intp)
     assert long.empirical_regret(rows)[0] < short.empirical_regret(rows)[0]
     assert long.empirical_regret(rows)[0] < 0.01
@@ -108,24 +92,25 @@ SHAPLEY = [[(0, 0), (1, 0), (0, 1)], [(0, 1), (0, 0), (1, 0)], [(1, 0), (0, 1), 
 
 
 def run(game, table, name, iterations, batch=1, seed=0, **kwargs):
-    """Drive dynamics ``name`` on the exact outcome tensor of ``table``; return it and the
-    empirical distribution of the base message profiles (for two one-type followers)."""
-    tensor = outcome_tensor(game, table)
-    dynamics = make_dynamics(name, game.spec, game.types, batch, **kwargs)
-    rows = np.arange(batch)
-    rng = StreamBatch(batch)
-    rng.seed(rows, np.array([key_from_seed(seed + b) for b in range(batch)], np.uint64))
-    dynamics.reset(rows)
+    """:func:`econ_envs.run_dynamics` of dynamics ``name`` on the exact outcome tensor of
+    ``table`` (seeds ``seed, seed + 1, ...``); the dynamics after it and the empirical
+    distribution of the base message profiles (full-information learners, two one-type
+    followers)."""
     joint = np.zeros((batch, *game.spec.n_messages))
-    for _ in range(iterations):
-        types, plays = dynamics.propose(rows, rng)
-        utilities = tensor.followers[
-            tensor.type_profile_index(types)[:, None], tensor.message_profile_index(plays)
-        ]
-        if name != "q_learning":
-            joint[(rows, *dynamics.base.T)] += 1
-        dynamics.update(rows, types, plays, utilities)
-    return dynamics, joint / iterations
+
+    def record(dynamics):
+        joint[(np.arange(batch), *dynamics.base.T)] += 1
+
+    result = run_dynamics(
+        game,
+        outcome_tensor(game, table),
+        range(seed, seed + batch),
+        dynamics=name,
+        dynamics_kwargs=kwargs,
+        response_iterations=iterations,
+        on_iteration=None if name == "q_learning" else record,
+    )
+    return result.dynamics, joint / iterations
 
 
 # -- q_learning ---------------------------------------------------------------------------------
