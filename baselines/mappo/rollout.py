@@ -359,7 +359,18 @@ def rollout_state(rollout: Rollout) -> dict[str, Any]:
 
 
 def restore_rollout(rollout: Rollout, state: dict[str, Any]) -> None:
-    """Put ``rollout`` back into a state from :func:`rollout_state`."""
+    """Put ``rollout`` back into a state from :func:`rollout_state`; a ``ValueError`` before
+    anything is changed if the state holds another number of envs (its configuration's
+    ``num_envs`` was changed: the arrays would not fit the rollout's)."""
+    arrays = {name: value for name, value in state.items() if isinstance(value, np.ndarray)}
+    counts = {name: len(value) for name, value in arrays.items() if value.ndim > 0}
+    counts["venv"] = getattr(state["venv"], "num_envs", None)
+    wrong = sorted(name for name, count in counts.items() if count != rollout.num_envs)
+    if wrong:
+        raise ValueError(
+            f"its {wrong[0]} holds {counts[wrong[0]]} envs, its configuration's num_envs is "
+            f"{rollout.num_envs}"
+        )
     load_state(rollout.venv, state["venv"])  # in place: the engine's array views stay views
     for name in _RUNNING_STATE[1:]:
         setattr(rollout, name, state[name])

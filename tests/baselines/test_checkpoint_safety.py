@@ -91,14 +91,15 @@ def test_a_damaged_checkpoint_is_one_line(
     assert str(path) in _resume(folder, capsys)
 
 
+@pytest.mark.parametrize(("key", "value"), [("hidden_sizes", [7]), ("num_envs", 7)])
 def test_a_checkpoint_whose_config_no_longer_fits_its_weights_is_one_line(
-    run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    key: str, value: object, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "run"
     shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
     checkpoint = Checkpoint.load(folder)
-    checkpoint.config = {**checkpoint.config, "hidden_sizes": [7]}
-    checkpoint.save(folder)
+    checkpoint.config = {**checkpoint.config, key: value}
+    checkpoint.save(folder)  # with the edited configuration's hash
     assert "does not fit its own configuration" in _resume(folder, capsys)
 
 
