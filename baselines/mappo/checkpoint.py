@@ -100,6 +100,16 @@ class Checkpoint:
         if unknown:
             raise CheckpointError(f"{path} holds unknown fields {unknown}")
         _check_config_hash(path, data["config"], data.get(CONFIG_HASH))
+        expected = {f.name for f in dataclasses.fields(TrainConfig)}
+        missing, extra = (
+            sorted(expected - set(data["config"])),
+            sorted(set(data["config"]) - expected),
+        )
+        if missing or extra:
+            raise CheckpointError(
+                f"the configuration in {path} does not fit this version's settings (missing "
+                f"{missing}, unknown {extra}); start a new run"
+            )
         del data[CONFIG_HASH]
         try:
             return cls(**data)

@@ -150,3 +150,22 @@ def test_a_setting_the_checkpoint_was_built_from_cannot_change(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert f"--resume: {option} cannot change when a run resumes" in err
+
+
+@pytest.mark.parametrize("edit", ["a missing setting", "an unknown setting"])
+def test_a_configuration_without_this_versions_settings_is_refused_even_rehashed(
+    edit: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    checkpoint = Checkpoint.load(folder)
+    config = dict(checkpoint.config)
+    if edit == "a missing setting":
+        del config["gamma"]
+    else:
+        config["turbo"] = True
+    checkpoint.config = config
+    checkpoint.save(folder)  # with the edited configuration's own hash
+    err = _resume(folder, capsys)
+    assert "does not fit this version's settings" in err
+    assert ("['gamma']" if edit == "a missing setting" else "['turbo']") in err
