@@ -15,9 +15,9 @@ from typing import NoReturn
 
 from baselines import __version__
 from baselines.cli_errors import UsageError
-from baselines.extras import missing_module_hint
 from baselines.startup import freeze_for_exit
-from baselines.tracking import WandbDirError
+from leaderboards.extras import missing_module_hint
+from leaderboards.tracking import WandbDirError
 
 PROG = "econ-baselines"
 DESCRIPTION = (

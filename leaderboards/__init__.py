@@ -6,9 +6,12 @@ Layout: :mod:`~leaderboards.board` (a board as data), :mod:`~leaderboards.boards
 from the registry and the published presets), :mod:`~leaderboards.families` (how each family's
 boards are built, submitted to, evaluated, seeded and read: one declared object per family),
 :mod:`~leaderboards.submission` (strict checks), :mod:`~leaderboards.evaluator`,
-:mod:`~leaderboards.records` (atomic JSON records, without the baselines),
-:mod:`~leaderboards.submit`, :mod:`~leaderboards.seed`, :mod:`~leaderboards.render`,
-:mod:`~leaderboards.wandb_log` and :mod:`~leaderboards.sync`.
+:mod:`~leaderboards.records` (atomic JSON records), :mod:`~leaderboards.submit`,
+:mod:`~leaderboards.seed`, :mod:`~leaderboards.render`, :mod:`~leaderboards.wandb_log`,
+:mod:`~leaderboards.sync`, and the plumbing the baselines share: :mod:`~leaderboards.tracking`
+(W&B runs), :mod:`~leaderboards.cli_options`, :mod:`~leaderboards.extras` and the result-file
+formats of :mod:`~leaderboards.convert`. The baselines may import the leaderboards; the
+leaderboards never import the baselines.
 """
 
 from leaderboards.boards import Board, boards, find_board, select

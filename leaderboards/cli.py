@@ -39,12 +39,10 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from baselines import __version__
-from baselines.cli_options import add_track_option
-from baselines.extras import missing_module_hint
-from baselines.tracking import wandb_dir
 from leaderboards.boards import Board, boards, select
-from leaderboards.convert import FORMATS, format_hint, read_converted
+from leaderboards.cli_options import add_track_option
+from leaderboards.convert import FORMATS, TABLE_NAME, format_hint, read_converted
+from leaderboards.extras import missing_module_hint, version
 from leaderboards.families import board_family
 from leaderboards.records import (
     DEFAULT_RESULTS_DIR,
@@ -62,6 +60,7 @@ from leaderboards.render import (
     standings,
 )
 from leaderboards.submission import SubmissionError, load_submission
+from leaderboards.tracking import wandb_dir
 
 PROG = "econ-leaderboard"
 DESCRIPTION = (
@@ -79,7 +78,7 @@ _ALWAYS_SHOWN = ("#", "method", "score")
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version()}")
     parser.add_argument(
         "--results",
         type=Path,
@@ -279,7 +278,7 @@ def _seed(args: argparse.Namespace) -> None:
     submissions = itertools.chain(
         *(seed.SOURCES[name]() for name in args.sources),
         seed.file_submissions(args.files),
-        seed.mappo_submissions(seed.file_submissions(args.mappo, "**/policy_table.json")),
+        seed.mappo_submissions(seed.file_submissions(args.mappo, f"**/{TABLE_NAME}")),
         seed.bilevel_submissions(seed.file_submissions(args.bilevel)),
     )
     done = seed.seed_boards(

@@ -1,8 +1,10 @@
 """Turn the result files of the baselines into submissions (read as data, scores ignored).
 
-``econ-baselines train`` (PPO/MAPPO) writes ``policy_table.json``; ``econ-baselines bilevel``
-writes a result JSON. Both carry their own evaluation, which is dropped: the official evaluator
-recomputes every score. :data:`FORMATS` maps a format name to its converter;
+``econ-baselines train`` (PPO/MAPPO) writes :data:`TABLE_NAME` (format ``mappo``) with the
+submission :data:`SUBMISSION_NAME` beside it; ``econ-baselines bilevel`` writes a result JSON.
+Both carry their own evaluation, which is dropped: the official evaluator recomputes every
+score. The formats are declared here, so the baselines write what the leaderboards read without
+the leaderboards importing the baselines. :data:`FORMATS` maps a format name to its converter;
 :func:`format_hint` tells a user who submits such a file as a submission which ``--format`` it
 is.
 """
@@ -13,7 +15,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from baselines.mappo.run_folder import SUBMISSION_NAME
 from leaderboards.submission import (
     SubmissionError,
     params_submission,
@@ -21,6 +22,11 @@ from leaderboards.submission import (
     read_submission_file,
     table_submission,
 )
+
+#: the file name of a ``mappo`` result: the exported table with its exact score
+TABLE_NAME = "policy_table.json"
+#: the same table as a submission, written beside it (``econ-leaderboard submit`` reads it)
+SUBMISSION_NAME = "submission.json"
 
 
 def from_mappo(result: Mapping[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,9 @@ One function per source, each yielding submissions (plain data, see
 - :func:`mappo_submissions`: the ``policy_table.json`` files of ``econ-baselines train`` (PPO and
   MAPPO tables);
 - :func:`bilevel_submissions`: the result JSON files of ``econ-baselines bilevel``;
-- :func:`bilevel_runs`: runs the three bilevel baselines on every AMA board.
+- the sources that installed packages declare in the entry-point group :data:`SOURCE_GROUP`
+  (``econ-envs-baselines`` declares ``bilevel``, which runs its three bilevel baselines on
+  every AMA board): the leaderboards never import the baselines.
 
 :func:`seed_boards` submits them with :func:`leaderboards.submit.submit`, skipping a submission
 already on its board (same method and table or params, see :func:`leaderboards.submit.submit`).
@@ -22,16 +24,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from baselines.tracking import DEFAULT_WANDB_DIR
-from econ_envs import AMA, optimal_mspm_table
+from econ_envs import optimal_mspm_table
 from leaderboards.boards import boards
-from leaderboards.convert import from_bilevel, read_converted
+from leaderboards.convert import read_converted
 from leaderboards.families import BOARD_FAMILIES, board_family
 from leaderboards.submission import submission_data, table_submission
 from leaderboards.submit import SubmitResult, submit
+from leaderboards.tracking import DEFAULT_WANDB_DIR
 
 _REFERENCE = "REFERENCE.md"
 _SWITCH = [[5.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 5.0]]  # transfer 5 to row on AA, col on BB
@@ -109,20 +112,14 @@ def bilevel_submissions(paths: Iterable[Path | str]) -> Iterator[dict[str, Any]]
         yield read_converted(path, "bilevel")
 
 
-BILEVEL_METHODS = ("grid", "zeroth-order", "first-order")
+#: the entry-point group of the seed sources that installed packages add: name -> a function of
+#: no argument yielding submissions, loaded when the source is used
+SOURCE_GROUP = "econ_leaderboard.seed_sources"
 
 
-def bilevel_runs(seed: int = 0) -> Iterator[dict[str, Any]]:
-    """Run the three bilevel baselines (default settings, one start) on every AMA board."""
-    from baselines.bilevel.runner import optimize  # lazy: needs torch
-
-    for board in boards():
-        if board.family == AMA:
-            for method in BILEVEL_METHODS:
-                result = optimize(
-                    board.env_id, method, seed=seed, progress=False, **board.env_kwargs
-                )
-                yield from_bilevel(result.to_dict())
+def _declared(point: metadata.EntryPoint) -> Callable[[], Iterable[dict[str, Any]]]:
+    """The seed source declared by ``point``, imported only when it is called."""
+    return lambda: point.load()()
 
 
 #: source name -> function of no argument yielding submissions
@@ -132,7 +129,7 @@ SOURCES: dict[str, Callable[[], Iterable[dict[str, Any]]]] = {
         f.baseline_source: functools.partial(baseline_submissions, f.name)
         for f in BOARD_FAMILIES.values()
     },
-    "bilevel": bilevel_runs,
+    **{point.name: _declared(point) for point in metadata.entry_points(group=SOURCE_GROUP)},
 }
 
 

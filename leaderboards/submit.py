@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from baselines.tracking import DEFAULT_WANDB_DIR
 from leaderboards.evaluator import evaluate_submission
 from leaderboards.records import (
     StorageError,
@@ -32,6 +31,7 @@ from leaderboards.records import (
     write_record,
 )
 from leaderboards.submission import Submission, load_submission
+from leaderboards.tracking import DEFAULT_WANDB_DIR
 
 
 @dataclass(frozen=True)

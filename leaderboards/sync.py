@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from baselines.tracking import DEFAULT_WANDB_DIR, wandb_mode
 from leaderboards.boards import boards
 from leaderboards.records import load_records, remove_stale_temporaries, storing, user_results_dir
+from leaderboards.tracking import DEFAULT_WANDB_DIR, wandb_mode
 
 
 @dataclass

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from baselines.tracking import DEFAULT_WANDB_DIR, init_wandb, run_name
 from leaderboards.families.ama import METRICS as AMA_METRICS
 from leaderboards.families.stackelberg import PER_SEED_FIELDS
 from leaderboards.records import StorageError
 from leaderboards.submission import canonical_json
+from leaderboards.tracking import DEFAULT_WANDB_DIR, init_wandb, run_name
 
 PROJECT = "econ-envs-leaderboard"
 _BLOCK, _HEADER, _RECORD_ENDS = 32768, 7, (1, 4)  # leveldb log: block size, header, FULL/LAST

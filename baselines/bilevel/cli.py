@@ -18,9 +18,9 @@ from pathlib import Path
 
 from baselines.bilevel.settings import METHOD_CONFIGS, SETTING_HELP
 from baselines.cli_errors import check_ama_env, flag, usage_error
-from baselines.cli_options import add_track_option
 from baselines.startup import imports_without_gc
-from baselines.tracking import init_wandb, run_name
+from leaderboards.cli_options import add_track_option
+from leaderboards.tracking import init_wandb, run_name
 
 #: the keywords of the AMA domains, each an option, with its help (the env's default applies)
 DOMAIN_OPTIONS = {

@@ -19,7 +19,7 @@ import numpy as np
 
 from baselines.bilevel.methods import METHODS, Logger, MethodConfig
 from baselines.bilevel.problem import BilevelProblem
-from baselines.tracking import git_commit, package_version
+from econ_envs import git_commit, package_version
 from econ_envs.ama import AMAParams, evaluate, resolve_domain
 
 

@@ -11,7 +11,7 @@ Prints the exact score of the exported table (the best verified table, see the R
 reference-method table) and of the deterministic policy's table at the end, where the table
 (JSON) and the submission were written, and the ``econ-leaderboard submit`` command that submits
 it; the W&B run goes to ``runs/wandb/`` (see
-:mod:`baselines.tracking`). ``--resume RUN_DIR`` continues a run from its checkpoint with the
+:mod:`leaderboards.tracking`). ``--resume RUN_DIR`` continues a run from its checkpoint with the
 stored config; an option given beside it changes that setting explicitly (``--steps`` sets the new
 total), and is printed; the settings the checkpoint's envs, networks and random streams were built
 from (:data:`FIXED_ON_RESUME`) cannot change.
@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from baselines.cli_errors import UsageError, check_stackelberg_env, usage_error
-from baselines.cli_options import TRACK_HELP, add_deprecated_alias
 from baselines.mappo.config import ALGOS, STEPS_UNTIL_SOLVED, STEPS_WITHOUT_STOP, TrainConfig
-from baselines.mappo.run_folder import SUBMISSION_NAME, TABLE_NAME, RunFolderInUse
+from baselines.mappo.run_folder import RunFolderInUse
 from baselines.startup import imports_without_gc
+from leaderboards.cli_options import TRACK_HELP, add_deprecated_alias
+from leaderboards.convert import SUBMISSION_NAME, TABLE_NAME
 
 _SHORT = {"env_id": "--env", "total_steps": "--steps"}
 #: help of the options whose config description is written for developers

@@ -5,8 +5,9 @@ the second one's folder is ``<name>-2`` (then ``-3``, ...), so neither overwrite
 checkpoint, table or W&B run. While a run trains it holds an exclusive ``flock`` on
 ``<folder>/.lock`` holding its pid; a second run of the same folder (a second ``--resume``)
 stops at once with :class:`RunFolderInUse` naming that pid, before it writes anything. The lock
-goes with the process, even one that is killed. A finished run leaves its table in
-:data:`TABLE_NAME` and its submission in :data:`SUBMISSION_NAME`.
+goes with the process, even one that is killed. A finished run leaves its table and its
+submission in the files the leaderboards read (:data:`leaderboards.convert.TABLE_NAME`,
+:data:`leaderboards.convert.SUBMISSION_NAME`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 LOCK_NAME = ".lock"
-#: the exported table with its exact score (``econ-leaderboard submit --format mappo`` reads it)
-TABLE_NAME = "policy_table.json"
-#: the same table as a leaderboard submission (``econ-leaderboard submit`` reads it as it is)
-SUBMISSION_NAME = "submission.json"
 
 
 class RunFolderInUse(RuntimeError):

@@ -33,7 +33,6 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from baselines import tracking
 from baselines.mappo.agent import build_agent
 from baselines.mappo.best_table import BestVerifiedTable, rank
 from baselines.mappo.checkpoint import Checkpoint
@@ -54,14 +53,12 @@ from baselines.mappo.rollout import (
     rollout_state,
     spaces,
 )
-from baselines.mappo.run_folder import (
-    SUBMISSION_NAME,
-    TABLE_NAME,
-    claim_run_folder,
-    run_folder_lock,
-)
+from baselines.mappo.run_folder import claim_run_folder, run_folder_lock
 from baselines.mappo.safe_load import CheckpointError
 from baselines.mappo.update import update
+from econ_envs import git_commit, package_version
+from leaderboards import tracking
+from leaderboards.convert import SUBMISSION_NAME, TABLE_NAME
 
 
 @dataclass(frozen=True)
@@ -271,12 +268,12 @@ def train(
     beside it) and ``submission.json`` (the same table as a leaderboard submission) to
     ``run_dir`` (default ``config.run_dir/<run name>``, created exclusively: ``<run name>-2``
     if another run took that name in the same second) and, if ``config.track``, an offline
-    W&B run under ``<wandb_dir>/wandb/`` (default: :func:`baselines.tracking.wandb_dir`, the
+    W&B run under ``<wandb_dir>/wandb/`` (default: :func:`leaderboards.tracking.wandb_dir`, the
     one folder of every W&B run). ``on_checkpoint(checkpoint)`` is called after each
     periodic checkpoint is written (a sweep reports it to Ray Tune). The run holds
     ``run_dir``'s lock while it trains: :class:`~baselines.mappo.run_folder.RunFolderInUse` if
     another live run holds it. A W&B folder that cannot be written is a
-    :class:`~baselines.tracking.WandbDirError` before anything is written.
+    :class:`~leaderboards.tracking.WandbDirError` before anything is written.
     """
     if config.track:
         tracking.check_wandb_dir(tracking.wandb_dir() if wandb_dir is None else Path(wandb_dir))
@@ -391,7 +388,7 @@ def _record(config: TrainConfig, run: TrainingRun, sps: float) -> dict[str, Any]
         "solved_at": run.solved_at,
         "wall_clock_s": run.wall_clock,
         "steps_per_second": sps,
-        "package_version": tracking.package_version(),
-        "git_commit": tracking.git_commit(),
+        "package_version": package_version(),
+        "git_commit": git_commit(),
         "config": config.to_dict(),
     }

@@ -103,7 +103,7 @@ def _train(spec: TrialSpec, run_dir: Path, on_checkpoint: Observer | None) -> di
 
 def _bilevel(spec: TrialSpec, run_dir: Path, on_checkpoint: Observer | None) -> dict[str, Any]:
     from baselines.bilevel.runner import optimize
-    from baselines.tracking import init_wandb
+    from leaderboards.tracking import init_wandb
 
     method_config, options = bilevel_split(spec.algorithm, spec.hyperparameters)
     tracker = None

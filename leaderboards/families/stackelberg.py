@@ -7,8 +7,6 @@ equilibrium and the table is optimal."""
 
 from __future__ import annotations
 
-import dataclasses
-import inspect
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -83,15 +81,9 @@ def _board(registered: EnvEntry, kwargs: Mapping[str, Any], preset: Mapping[str,
 def _config(env_id: str, env_kwargs: Mapping[str, Any]) -> dict[str, Any]:
     """The keywords of a Stackelberg id with ``env_kwargs`` on top of the registered ones and
     the declared defaults of the env's options and of its game's parameters."""
-    registered = dict(entry(env_id).kwargs)
-    game = game_class(registered["game"])
-    declared = {
-        name: parameter.default
-        for name, parameter in inspect.signature(game).parameters.items()
-        if parameter.default is not inspect.Parameter.empty
-    }
-    options = {option.name: option.default for option in dataclasses.fields(EpisodeOptions)}
-    return {**declared, **options, **registered, **env_kwargs}
+    registered = entry(env_id).kwargs
+    declared = game_class(registered["game"]).keyword_defaults()
+    return {**declared, **EpisodeOptions.defaults(), **registered, **env_kwargs}
 
 
 def _check_payload(board: Board, data: Mapping[str, Any]) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 
 from baselines.mappo.evaluation import TableScore
 from baselines.mappo.metrics import progress_postfix
-from baselines.mappo.run_folder import SUBMISSION_NAME, TABLE_NAME
+from leaderboards.convert import SUBMISSION_NAME, TABLE_NAME
 from tests import ROOT
 
 ESCAPE = "econ_envs/Escape-v0"

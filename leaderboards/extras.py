@@ -1,4 +1,5 @@
-"""What to install for an optional import, as the one line a command prints when it is missing.
+"""What to install for an optional import, as the one line a command prints when it is missing,
+and the version both commands report (``econ-leaderboard`` and ``econ-baselines`` use both).
 
 The core distribution, ``econ-envs``, holds the environments alone; ``econ-envs-baselines`` holds
 the baselines and leaderboards with their stack, and two extras: ``distributed`` (Ray Tune

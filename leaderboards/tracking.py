@@ -1,6 +1,7 @@
-"""Run tracking shared by every baseline and the leaderboards: W&B runs (offline by default),
+"""Run tracking shared by the leaderboards and every baseline: W&B runs (offline by default),
 run names, and the provenance (package version, git commit, from
-:mod:`econ_envs.provenance`) stored with every result.
+:mod:`econ_envs.provenance`) stored with every result. It lives here because the baselines may
+import the leaderboards and the leaderboards never import the baselines.
 
 Every W&B run of every command is written under one folder, ``runs/wandb/`` in the working
 directory, or ``$WANDB_DIR/wandb/`` when ``WANDB_DIR`` (W&B's own variable) is set. W&B's own

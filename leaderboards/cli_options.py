@@ -1,4 +1,5 @@
-"""Options shared by the ``econ-baselines`` and ``econ-leaderboard`` command lines.
+"""Options shared by the ``econ-leaderboard`` and ``econ-baselines`` command lines (here, since
+the baselines may import the leaderboards, never the reverse).
 
 One W&B switch everywhere, ``--track/--no-track`` (CleanRL's name, the ``track`` field of a
 training config and of a sweep file), and hidden, deprecated aliases for renamed options: an
