@@ -41,6 +41,12 @@ class _Payload:
         return (os.system, (f"touch {self.canary}",))
 
 
+def _copy(run_dir: Path, folder: Path) -> Path:
+    """A copy of the finished run (without its lock) to damage or edit."""
+    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    return folder
+
+
 def _resume(folder: Path, capsys: pytest.CaptureFixture[str]) -> str:
     before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
     with pytest.raises(SystemExit) as stopped:
@@ -75,8 +81,7 @@ def test_a_checkpoint_carrying_code_is_refused_without_running_it(
 def test_a_damaged_checkpoint_is_one_line(
     damage: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "run"
-    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    folder = _copy(run_dir, tmp_path / "run")
     path = folder / CHECKPOINT_NAME
     whole = path.read_bytes()
     writes = {
@@ -95,8 +100,7 @@ def test_a_damaged_checkpoint_is_one_line(
 def test_a_checkpoint_whose_config_no_longer_fits_its_weights_is_one_line(
     key: str, value: object, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "run"
-    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    folder = _copy(run_dir, tmp_path / "run")
     checkpoint = Checkpoint.load(folder)
     checkpoint.config = {**checkpoint.config, key: value}
     checkpoint.save(folder)  # with the edited configuration's hash
@@ -106,8 +110,7 @@ def test_a_checkpoint_whose_config_no_longer_fits_its_weights_is_one_line(
 def test_a_configuration_edited_inside_the_checkpoint_is_refused(
     run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "run"
-    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    folder = _copy(run_dir, tmp_path / "run")
     path = folder / CHECKPOINT_NAME
     data = load_checkpoint_data(path)
     data["config"]["learning_rate"] = 0.01
@@ -121,8 +124,7 @@ def test_a_configuration_edited_inside_the_checkpoint_is_refused(
 def test_a_setting_given_beside_resume_changes_it_and_is_printed(
     run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "run"
-    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    folder = _copy(run_dir, tmp_path / "run")
     stored = Checkpoint.load(folder).config["learning_rate"]
     resumed = ["train", "--resume", str(folder), "--steps", "4000", "--no-track"]
     assert main([*resumed, "--learning-rate", "0.01", "--seed", "0"]) == 0
@@ -140,8 +142,7 @@ def test_a_setting_given_beside_resume_changes_it_and_is_printed(
 def test_a_setting_the_checkpoint_was_built_from_cannot_change(
     option: str, value: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "run"
-    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    folder = _copy(run_dir, tmp_path / "run")
     before = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
     with pytest.raises(SystemExit) as stopped:
         main(["train", "--resume", str(folder), option, value])
@@ -156,8 +157,7 @@ def test_a_setting_the_checkpoint_was_built_from_cannot_change(
 def test_a_configuration_without_this_versions_settings_is_refused_even_rehashed(
     edit: str, run_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "run"
-    shutil.copytree(run_dir, folder, ignore=shutil.ignore_patterns(".lock"))
+    folder = _copy(run_dir, tmp_path / "run")
     checkpoint = Checkpoint.load(folder)
     config = dict(checkpoint.config)
     if edit == "a missing setting":
